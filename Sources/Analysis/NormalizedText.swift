@@ -1,0 +1,41 @@
+/// Text after normalisation, as UTF-8, with the source byte each output byte came from.
+///
+/// The map is what lets a match in the normalised text be shown in the original file, on its
+/// original line, even though line breaks, letter-spacing and Markdown markers are gone.
+public struct NormalizedText: Sendable, Equatable {
+    /// The normalised text (valid UTF-8).
+    public var utf8: [UInt8]
+    /// `sourceOffsets[i]` is the byte offset, in the source, of the character that produced
+    /// `utf8[i]`. Non-decreasing except where folding expands one character into several.
+    public var sourceOffsets: [Int32]
+
+    public init(utf8: [UInt8] = [], sourceOffsets: [Int32] = []) {
+        precondition(utf8.count == sourceOffsets.count)
+        self.utf8 = utf8
+        self.sourceOffsets = sourceOffsets
+    }
+
+    public var string: String { String(decoding: utf8, as: UTF8.self) }
+    public var isEmpty: Bool { utf8.isEmpty }
+
+    /// The source byte range covered by the normalised byte range `range`.
+    public func sourceRange(of range: Range<Int>) -> Range<Int> {
+        guard !range.isEmpty else {
+            let at = range.lowerBound < sourceOffsets.count ? Int(sourceOffsets[range.lowerBound]) : Int(sourceOffsets.last ?? 0)
+            return at..<at
+        }
+        var low = Int.max, high = Int.min
+        for i in range {
+            low = min(low, Int(sourceOffsets[i]))
+            high = max(high, Int(sourceOffsets[i]))
+        }
+        return low..<(high + 1)
+    }
+
+    mutating func append(scalar: UInt32, source: Int32) {
+        let start = utf8.count
+        let s = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+        UTF8.encode(s) { utf8.append($0) }
+        for _ in start..<utf8.count { sourceOffsets.append(source) }
+    }
+}

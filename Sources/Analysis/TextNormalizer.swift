@@ -1,0 +1,239 @@
+import ICUText
+
+/// One line of source text to normalise: its byte range in the source, and whether it may be
+/// joined to its neighbours (a heading or a byline stands alone).
+public struct SourceLine: Sendable, Equatable {
+    public var range: Range<Int>
+    public var standsAlone: Bool
+
+    public init(range: Range<Int>, standsAlone: Bool = false) {
+        self.range = range
+        self.standsAlone = standsAlone
+    }
+}
+
+/// Turns raw journal text into the text the segmenter sees.
+///
+/// In order, per line: NFKC and case folding (full-width forms become ASCII); Markdown markers
+/// (`#` headings, `**`, `>` quotes) dropped; letter-spacing between single ideographs
+/// (`奋 力 跑 好`) removed; quotation marks between ideographs (`“临”距离协商`) dropped. Then lines
+/// are joined: a break (with any blank lines) between two characters where at least one is an
+/// ideograph and the text before has not ended a sentence is a hard wrap, not a boundary, so it
+/// vanishes (`政\n\n协` → `政协`); any other break becomes one `\n`.
+///
+/// Not thread-safe (it caches foldings); use one per thread.
+public final class TextNormalizer {
+    private let folder: CompatibilityFolder
+    private var scalars: [UInt32] = []
+    private var offsets: [Int32] = []
+
+    public init() throws {
+        folder = try CompatibilityFolder()
+    }
+
+    /// Normalises a whole string (every line may join its neighbours).
+    public func normalize(_ text: String) -> NormalizedText {
+        let bytes = Array(text.utf8)
+        return normalize(lines: Self.lines(of: bytes), in: bytes)
+    }
+
+    /// Normalises `lines` of `source` (a UTF-8 buffer) into one text.
+    public func normalize(lines: [SourceLine], in source: [UInt8]) -> NormalizedText {
+        var output = NormalizedText()
+        output.utf8.reserveCapacity(lines.reduce(0) { $0 + $1.range.count })
+        output.sourceOffsets.reserveCapacity(output.utf8.capacity)
+        var previousLast: UInt32? = nil
+        var previousStandsAlone = true
+        source.withUnsafeBufferPointer { buffer in
+            for line in lines {
+                normalizeLine(buffer, line.range)
+                guard let first = scalars.first, let last = scalars.last else { continue }
+                if let before = previousLast {
+                    let join = !previousStandsAlone && !line.standsAlone
+                        && (CharacterClass.isIdeograph(before) || CharacterClass.isIdeograph(first))
+                        && !CharacterClass.endsSentence(before)
+                    if !join { output.append(scalar: 0x0A, source: Int32(line.range.lowerBound)) }
+                }
+                for i in 0..<scalars.count { output.append(scalar: scalars[i], source: offsets[i]) }
+                previousLast = last
+                previousStandsAlone = line.standsAlone
+            }
+        }
+        return output
+    }
+
+    /// Splits a buffer into lines (without their `\n`, `\r\n` or `\r`).
+    public static func lines(of bytes: [UInt8]) -> [SourceLine] {
+        var result: [SourceLine] = []
+        var start = 0
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 0x0A || bytes[i] == 0x0D {
+                result.append(SourceLine(range: start..<i))
+                if bytes[i] == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A { i += 1 }
+                start = i + 1
+            }
+            i += 1
+        }
+        if start < bytes.count { result.append(SourceLine(range: start..<bytes.count)) }
+        return result
+    }
+
+    // MARK: - One line
+
+    /// Fills `scalars`/`offsets` with the normalised content of one line.
+    private func normalizeLine(_ source: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
+        scalars.removeAll(keepingCapacity: true)
+        offsets.removeAll(keepingCapacity: true)
+        var i = range.lowerBound
+        var folded = ""
+        while i < range.upperBound {
+            let (scalar, length) = Self.decode(source, at: i, end: range.upperBound)
+            if scalar < 0x80 {
+                let v = (scalar >= 0x41 && scalar <= 0x5A) ? scalar + 0x20 : scalar
+                scalars.append(v == 0x09 || v == 0x0D ? 0x20 : v)
+                offsets.append(Int32(i))
+            } else {
+                folded.removeAll(keepingCapacity: true)
+                folder.fold(Unicode.Scalar(scalar) ?? "\u{FFFD}", into: &folded)
+                for s in folded.unicodeScalars {
+                    scalars.append(CharacterClass.isSpace(s.value) ? 0x20 : s.value)
+                    offsets.append(Int32(i))
+                }
+            }
+            i += length
+        }
+        dropMarkdown()
+        dropLetterSpacing()
+        dropQuotesInsideWords()
+        trimSpaces()
+    }
+
+    private func remove(at indices: [Int]) {
+        guard !indices.isEmpty else { return }
+        var keep = 0, next = 0
+        for i in 0..<scalars.count {
+            if next < indices.count && indices[next] == i { next += 1; continue }
+            scalars[keep] = scalars[i]
+            offsets[keep] = offsets[i]
+            keep += 1
+        }
+        scalars.removeSubrange(keep...)
+        offsets.removeSubrange(keep...)
+    }
+
+    /// `# ` heading markers at the start, `> ` quote markers at the start, and `**`/`__` anywhere.
+    private func dropMarkdown() {
+        var drop: [Int] = []
+        var i = 0
+        while i < scalars.count && scalars[i] == 0x20 { i += 1 }
+        if i < scalars.count && scalars[i] == 0x23 {  // #
+            var j = i
+            while j < scalars.count && scalars[j] == 0x23 { j += 1 }
+            if j - i <= 6 && (j == scalars.count || scalars[j] == 0x20) {
+                drop.append(contentsOf: i..<j)
+            }
+        } else if i < scalars.count && scalars[i] == 0x3E {  // >
+            drop.append(i)
+        }
+        var k = 0
+        while k + 1 < scalars.count {
+            let c = scalars[k]
+            if (c == 0x2A || c == 0x5F) && scalars[k + 1] == c {
+                drop.append(k)
+                drop.append(k + 1)
+                k += 2
+            } else {
+                k += 1
+            }
+        }
+        drop.sort()
+        remove(at: drop)
+    }
+
+    /// Spaces with exactly one ideograph on each side (ignoring punctuation next to the space)
+    /// are letter-spacing: `奋 力 跑 好`, `罗 鸣`, `工 作“ 第 一`, `训 ，不 断`.
+    private func dropLetterSpacing() {
+        var drop: [Int] = []
+        var i = 0
+        while i < scalars.count {
+            guard scalars[i] == 0x20 else { i += 1; continue }
+            var j = i
+            while j < scalars.count && scalars[j] == 0x20 { j += 1 }
+            if isSingleIdeographRun(endingBefore: i) && isSingleIdeographRun(startingAt: j) {
+                drop.append(contentsOf: i..<j)
+            }
+            i = j
+        }
+        remove(at: drop)
+    }
+
+    private func isSingleIdeographRun(endingBefore end: Int) -> Bool {
+        var k = end - 1
+        while k >= 0 && CharacterClass.isPunctuation(scalars[k]) { k -= 1 }
+        guard k >= 0, CharacterClass.isIdeograph(scalars[k]) else { return false }
+        return k == 0 || !CharacterClass.isIdeograph(scalars[k - 1]) && !isWordCharacter(scalars[k - 1])
+    }
+
+    private func isSingleIdeographRun(startingAt start: Int) -> Bool {
+        var k = start
+        while k < scalars.count && CharacterClass.isPunctuation(scalars[k]) { k += 1 }
+        guard k < scalars.count, CharacterClass.isIdeograph(scalars[k]) else { return false }
+        return k + 1 == scalars.count || !CharacterClass.isIdeograph(scalars[k + 1]) && !isWordCharacter(scalars[k + 1])
+    }
+
+    @inline(__always)
+    private func isWordCharacter(_ v: UInt32) -> Bool {
+        (v >= 0x30 && v <= 0x39) || (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A)
+    }
+
+    /// Quotation marks with an ideograph on both sides (past any further quotes) are dropped,
+    /// so a quoted part of a name does not split it from the rest.
+    private func dropQuotesInsideWords() {
+        var drop: [Int] = []
+        var i = 0
+        while i < scalars.count {
+            guard CharacterClass.isQuotationMark(scalars[i]) else { i += 1; continue }
+            var j = i
+            while j < scalars.count && CharacterClass.isQuotationMark(scalars[j]) { j += 1 }
+            if i > 0 && j < scalars.count && CharacterClass.isIdeograph(scalars[i - 1]) && CharacterClass.isIdeograph(scalars[j]) {
+                drop.append(contentsOf: i..<j)
+            }
+            i = j
+        }
+        remove(at: drop)
+    }
+
+    private func trimSpaces() {
+        var end = scalars.count
+        while end > 0 && scalars[end - 1] == 0x20 { end -= 1 }
+        var start = 0
+        while start < end && scalars[start] == 0x20 { start += 1 }
+        if end < scalars.count { scalars.removeSubrange(end...); offsets.removeSubrange(end...) }
+        if start > 0 { scalars.removeSubrange(..<start); offsets.removeSubrange(..<start) }
+    }
+
+    /// Decodes one UTF-8 scalar; invalid bytes decode as U+FFFD of length 1.
+    @inline(__always)
+    static func decode(_ b: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> (UInt32, Int) {
+        let b0 = UInt32(b[i])
+        if b0 < 0x80 { return (b0, 1) }
+        if b0 >= 0xC2 && b0 < 0xE0 && i + 1 < end {
+            let b1 = UInt32(b[i + 1])
+            if b1 & 0xC0 == 0x80 { return ((b0 & 0x1F) << 6 | (b1 & 0x3F), 2) }
+        } else if b0 >= 0xE0 && b0 < 0xF0 && i + 2 < end {
+            let b1 = UInt32(b[i + 1]), b2 = UInt32(b[i + 2])
+            if b1 & 0xC0 == 0x80 && b2 & 0xC0 == 0x80 {
+                let v = (b0 & 0x0F) << 12 | (b1 & 0x3F) << 6 | (b2 & 0x3F)
+                if v >= 0x800 && !(v >= 0xD800 && v <= 0xDFFF) { return (v, 3) }
+            }
+        } else if b0 >= 0xF0 && b0 < 0xF5 && i + 3 < end {
+            let b1 = UInt32(b[i + 1]), b2 = UInt32(b[i + 2]), b3 = UInt32(b[i + 3])
+            if b1 & 0xC0 == 0x80 && b2 & 0xC0 == 0x80 && b3 & 0xC0 == 0x80 {
+                let v = (b0 & 0x07) << 18 | (b1 & 0x3F) << 12 | (b2 & 0x3F) << 6 | (b3 & 0x3F)
+                if v >= 0x10000 && v <= 0x10FFFF { return (v, 4) }
+            }
+        }
+        return (0xFFFD, 1)
+    }
+}

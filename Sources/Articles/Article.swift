@@ -1,0 +1,47 @@
+import Analysis
+
+/// One article, speech or note of a journal issue: the unit of retrieval.
+public struct Article: Sendable, Equatable {
+    /// Path of the issue file relative to the corpus root.
+    public var file: String
+    /// 0-based order of the article in its file (by where its body starts).
+    public var ordinal: Int
+    public var title: String
+    /// A `——` subtitle printed under the title, without its dashes.
+    public var subtitle: String?
+    /// True when the layout gave no title and it was taken from the first sentence.
+    public var titleIsDerived: Bool
+    public var author: String?
+    public var affiliation: String?
+    /// 1-based line numbers of the body (the first and last body line).
+    public var bodyLines: ClosedRange<Int>
+    /// Every 1-based line the article owns (header, body, labels, notes), as sorted ranges.
+    public var lineRanges: [ClosedRange<Int>]
+    /// The source lines of the body, in order, ready for the normaliser.
+    public var body: [SourceLine]
+    /// The source lines of the title (and subtitle).
+    public var titleLines: [SourceLine]
+
+    /// A document id that stays the same across rebuilds: file stem and ordinal.
+    public var documentKey: String {
+        let stem = file.hasSuffix(".txt") ? String(file.dropLast(4)) : file
+        return "\(stem)#\(ordinal + 1)"
+    }
+
+    public init(
+        file: String, ordinal: Int, title: String, subtitle: String? = nil, titleIsDerived: Bool, author: String?, affiliation: String?,
+        bodyLines: ClosedRange<Int>, lineRanges: [ClosedRange<Int>], body: [SourceLine], titleLines: [SourceLine]
+    ) {
+        self.file = file
+        self.ordinal = ordinal
+        self.title = title
+        self.subtitle = subtitle
+        self.titleIsDerived = titleIsDerived
+        self.author = author
+        self.affiliation = affiliation
+        self.bodyLines = bodyLines
+        self.lineRanges = lineRanges
+        self.body = body
+        self.titleLines = titleLines
+    }
+}
