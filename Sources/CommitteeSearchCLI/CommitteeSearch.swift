@@ -1,0 +1,18 @@
+import ArgumentParser
+
+@main
+struct CommitteeSearch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "committee-search",
+        abstract: "Full-text search over the journals of the political consultative committees.",
+        discussion: """
+            Examples:
+              committee-search search 两个薄弱
+              committee-search search --json --top 3 "临距离协商"
+              committee-search index --corpus corpus
+              echo 政协委员履职 | committee-search analyze
+            """,
+        subcommands: [SearchCommand.self, IndexCommand.self, AnalyzeCommand.self],
+        defaultSubcommand: nil
+    )
+}

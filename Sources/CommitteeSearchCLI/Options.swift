@@ -1,0 +1,58 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import Indexing
+import Search
+
+/// Where the corpus and the index live.
+struct LocationOptions: ParsableArguments {
+    @Option(name: .long, help: "Directory of journal issue files (*.txt).")
+    var corpus: String = "corpus"
+
+    @Option(name: .long, help: "Directory of the index.")
+    var index: String = ".committee-search"
+
+    var corpusURL: URL { URL(fileURLWithPath: corpus) }
+    var indexURL: URL { URL(fileURLWithPath: index) }
+
+    /// Opens the index; when there is none yet, builds it from the corpus first.
+    func openOrBuild(quiet: Bool) throws -> InvertedIndex {
+        if IndexFile.exists(in: indexURL) {
+            do {
+                return try IndexFile.read(from: indexURL, analyzerVersion: Analyzer.version)
+            } catch let error as IndexError {
+                throw CLIError(error.description)
+            }
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: corpusURL.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CLIError("no index at \(index) and no corpus directory at \(corpus): pass --corpus DIR (or --index DIR)")
+        }
+        if !quiet { FileHandle.standardError.write(Data("building the index of \(corpus) in \(index) …\n".utf8)) }
+        let (built, report) = try CorpusIndexer(corpus: corpusURL, indexDirectory: indexURL).rebuild()
+        for warning in report.warnings {
+            FileHandle.standardError.write(Data("warning: skipped \(warning)\n".utf8))
+        }
+        return built
+    }
+}
+
+/// BM25 parameters.
+struct RankingOptions: ParsableArguments {
+    @Option(help: "BM25 term-frequency saturation.")
+    var k1: Double = BM25.defaultK1
+
+    @Option(help: "BM25 length normalisation (0…1).")
+    var b: Double = BM25.defaultB
+
+    @Option(help: "Weight of a match in the title relative to the body.")
+    var titleBoost: Double = BM25.defaultTitleBoost
+
+    func validate() throws {
+        guard k1 >= 0 else { throw ValidationError("--k1 must be ≥ 0") }
+        guard (0...1).contains(b) else { throw ValidationError("--b must be between 0 and 1") }
+        guard titleBoost >= 0 else { throw ValidationError("--title-boost must be ≥ 0") }
+    }
+
+    var similarity: BM25 { BM25(k1: k1, b: b, titleBoost: titleBoost) }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import Indexing
+import Search
+
+/// Search results for people: colour on a terminal, `[` `]` around matches when piped.
+struct TextOutput {
+    var colour: Bool
+
+    private var open: String { colour ? "\u{1B}[1;31m" : "[" }
+    private var close: String { colour ? "\u{1B}[0m" : "]" }
+    private func dim(_ s: String) -> String { colour ? "\u{1B}[2m\(s)\u{1B}[0m" : s }
+    private func bold(_ s: String) -> String { colour ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
+
+    func render(query: String, result: SearchResult, hits: [RenderedHit], tookMilliseconds: Double) -> String {
+        var out = "\(result.totalHits) \(result.totalHits == 1 ? "article" : "articles") match “\(query)” (\(String(format: "%.1f", tookMilliseconds)) ms)\n"
+        for (rank, item) in hits.enumerated() {
+            let d = item.document
+            out += "\n\(rank + 1). \(bold(d.title))  \(dim(String(format: "score %.3f", item.hit.score)))\n"
+            let people = [d.author, d.affiliation].compactMap { $0 }.joined(separator: " · ")
+            if !people.isEmpty { out += "   \(people)\n" }
+            out += "   \(d.file):\(d.lineStart)-\(d.lineEnd)  \(dim(d.key))\n"
+            if let snippet = item.snippet {
+                let lines = snippet.lineStart == snippet.lineEnd ? "\(snippet.lineStart)" : "\(snippet.lineStart)-\(snippet.lineEnd)"
+                out += "   \(dim("line \(lines):")) …\(snippet.marked(open: open, close: close))…\n"
+            }
+            if let explanation = item.hit.explanation {
+                for c in explanation.components {
+                    out += "     " + String(
+                        format: "%@ in %@: tf=%d df=%d idf=%.3f len=%d avg=%.1f boost=%.2f → %.3f",
+                        c.matcher.description, c.field.description, c.termFrequency, c.documentFrequency, c.idf,
+                        c.fieldLength, c.averageFieldLength, c.boost, c.score) + "\n"
+                }
+                out += "     " + String(format: "sum = %.3f", explanation.total) + "\n"
+            }
+        }
+        return out
+    }
+}

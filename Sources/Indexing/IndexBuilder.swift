@@ -1,0 +1,81 @@
+import Analysis
+import Articles
+
+/// Builds an `InvertedIndex` from corpus files: split into articles, analyse each field,
+/// append postings in document order.
+public final class IndexBuilder {
+    private let analyzer: Analyzer
+    private let splitter = IssueSplitter()
+    private var index = InvertedIndex()
+    /// Postings under construction: `[field][term] → (doc, positions)` appended in doc order.
+    private var building: [[String: PostingList]] = Array(repeating: [:], count: Field.allCases.count)
+    public private(set) var tokenCount = 0
+
+    public init() throws {
+        analyzer = try Analyzer()
+    }
+
+    /// Adds every article of one file. Returns the number of articles added.
+    @discardableResult
+    public func add(_ file: CorpusFile) -> Int {
+        let articles = splitter.split(file: file.path, bytes: file.bytes)
+        let lineStarts = Self.lineStartOffsets(file.bytes)
+        for article in articles { add(article, bytes: file.bytes, lineStarts: lineStarts) }
+        index.sources.append(.init(path: file.path, size: file.size, contentHash: file.contentHash))
+        return articles.count
+    }
+
+    /// The finished index (the builder can be discarded afterwards).
+    public func finish() -> InvertedIndex {
+        index.postings = building
+        return index
+    }
+
+    private func add(_ article: Article, bytes: [UInt8], lineStarts: [Int]) {
+        let doc = DocID(index.documents.count)
+        let normalizer = analyzer.normalizer
+        let title = normalizer.normalize(lines: article.titleLines, in: bytes)
+        let author = normalizer.normalize([article.author, article.affiliation].compactMap { $0 }.joined(separator: " "))
+        let body = normalizer.normalize(lines: article.body, in: bytes)
+        addField(.title, analyzer.tokens(of: title), doc)
+        addField(.author, analyzer.tokens(of: author), doc)
+        addField(.body, analyzer.tokens(of: body), doc)
+
+        // Where each source line's text begins in the normalised body.
+        var starts: [StoredDocument.LineStart] = []
+        var cursor = 0
+        for line in article.body {
+            while cursor < body.sourceOffsets.count && Int(body.sourceOffsets[cursor]) < line.range.lowerBound { cursor += 1 }
+            guard cursor < body.sourceOffsets.count, Int(body.sourceOffsets[cursor]) < line.range.upperBound else { continue }
+            starts.append(.init(offset: cursor, line: Self.lineNumber(of: line.range.lowerBound, lineStarts)))
+        }
+        index.documents.append(StoredDocument(
+            key: article.documentKey, file: article.file, title: article.title, subtitle: article.subtitle,
+            titleIsDerived: article.titleIsDerived, author: article.author, affiliation: article.affiliation,
+            lineStart: article.bodyLines.lowerBound, lineEnd: article.bodyLines.upperBound, lineRanges: article.lineRanges,
+            body: body.string, lineStarts: starts))
+    }
+
+    private func addField(_ field: Field, _ tokens: [Token], _ doc: DocID) {
+        var positions: [String: [UInt32]] = [:]
+        for token in tokens { positions[token.term, default: []].append(UInt32(token.position)) }
+        let f = Int(field.rawValue)
+        for (term, list) in positions { building[f][term, default: PostingList()].append(doc, positions: list) }
+        index.fieldLengths[f].append(UInt32(tokens.count))
+        tokenCount += tokens.count
+    }
+
+    /// Byte offset where each line starts (line breaks as the splitter counts them).
+    static func lineStartOffsets(_ bytes: [UInt8]) -> [Int] {
+        TextNormalizer.lines(of: bytes).map(\.range.lowerBound)
+    }
+
+    static func lineNumber(of offset: Int, _ starts: [Int]) -> Int {
+        var low = 0, high = starts.count
+        while low < high {
+            let mid = (low + high) / 2
+            if starts[mid] <= offset { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+}

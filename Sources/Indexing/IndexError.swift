@@ -1,0 +1,25 @@
+/// Why an index cannot be used. Every case names the file and says how to recover.
+public enum IndexError: Error, Equatable, CustomStringConvertible {
+    case missing(path: String)
+    case damaged(file: String, detail: String)
+    case unsupportedVersion(file: String, found: UInt32, supported: UInt32)
+    case staleAnalyzer(file: String, found: UInt32, current: UInt32)
+    case io(path: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case .missing(let path):
+            "no index at \(path): run `committee-search index` to build it"
+        case .damaged(let file, let detail):
+            "index file \(file) is damaged (\(detail)); run `committee-search index --full` to rebuild it"
+        case .unsupportedVersion(let file, let found, let supported):
+            "index file \(file) has format version \(found), but this program reads up to \(supported); "
+                + "run `committee-search index --full` to rebuild it"
+        case .staleAnalyzer(let file, let found, let current):
+            "index file \(file) was built by analyzer version \(found), this program uses \(current); "
+                + "run `committee-search index --full` to rebuild it"
+        case .io(let path, let detail):
+            "cannot write \(path): \(detail)"
+        }
+    }
+}

@@ -1,0 +1,36 @@
+/// The documents a term occurs in (ascending), with its frequency and positions in each.
+public struct PostingList: Sendable, Equatable {
+    public var documents: [DocID] = []
+    public var termFrequencies: [UInt32] = []
+    /// All positions, document after document; `positionStarts[i]..<positionStarts[i+1]`
+    /// are those of `documents[i]`.
+    public var positions: [UInt32] = []
+    public var positionStarts: [UInt32] = [0]
+
+    public init() {}
+
+    public var documentFrequency: Int { documents.count }
+
+    public func positions(at index: Int) -> ArraySlice<UInt32> {
+        positions[Int(positionStarts[index])..<Int(positionStarts[index + 1])]
+    }
+
+    /// Appends a document; documents must come in ascending order.
+    public mutating func append(_ document: DocID, positions newPositions: [UInt32]) {
+        precondition(documents.last.map { $0 < document } ?? true, "postings must be appended in document order")
+        documents.append(document)
+        termFrequencies.append(UInt32(newPositions.count))
+        positions.append(contentsOf: newPositions)
+        positionStarts.append(UInt32(positions.count))
+    }
+
+    /// Index of `document` in this list, by binary search.
+    public func index(of document: DocID) -> Int? {
+        var low = 0, high = documents.count
+        while low < high {
+            let mid = (low + high) / 2
+            if documents[mid] < document { low = mid + 1 } else { high = mid }
+        }
+        return low < documents.count && documents[low] == document ? low : nil
+    }
+}

@@ -1,0 +1,43 @@
+import Indexing
+
+/// Okapi BM25 with Lucene's non-negative idf, per field, with a boost per field.
+public struct BM25: Sendable, Equatable {
+    /// Term-frequency saturation.
+    public var k1: Double
+    /// Length normalisation (0: none, 1: full).
+    public var b: Double
+    /// Multiplier of each field's score: a match in the title counts more than one in the body.
+    public var fieldBoosts: [Field: Double]
+
+    public static let defaultK1 = 1.2
+    public static let defaultB = 0.75
+    public static let defaultTitleBoost = 2.0
+
+    public init(k1: Double = defaultK1, b: Double = defaultB, titleBoost: Double = defaultTitleBoost, authorBoost: Double = 1.0, bodyBoost: Double = 1.0) {
+        self.k1 = k1
+        self.b = b
+        self.fieldBoosts = [.title: titleBoost, .author: authorBoost, .body: bodyBoost]
+    }
+
+    public func boost(_ field: Field) -> Double { fieldBoosts[field] ?? 1 }
+
+    /// ln(1 + (N − df + 0.5) / (df + 0.5)): rarer terms weigh more, never below zero.
+    public func idf(documentFrequency df: Int, documentCount n: Int) -> Double {
+        log(1 + (Double(n) - Double(df) + 0.5) / (Double(df) + 0.5))
+    }
+
+    /// The saturated, length-normalised term frequency: tf·(k1+1) / (tf + k1·(1 − b + b·len/avg)).
+    public func tfNorm(termFrequency tf: Double, fieldLength: Double, averageFieldLength: Double) -> Double {
+        tf * (k1 + 1) / (tf + k1 * (1 - b + b * fieldLength / averageFieldLength))
+    }
+
+    public func score(termFrequency tf: Double, documentFrequency df: Int, documentCount n: Int, fieldLength: Double, averageFieldLength: Double, field: Field) -> Double {
+        boost(field) * idf(documentFrequency: df, documentCount: n) * tfNorm(termFrequency: tf, fieldLength: fieldLength, averageFieldLength: averageFieldLength)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

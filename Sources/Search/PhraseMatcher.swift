@@ -1,0 +1,61 @@
+import Indexing
+
+/// The documents of one field where a term or phrase occurs, with how often (ascending doc order).
+public struct FieldMatches: Sendable, Equatable {
+    public var documents: [DocID] = []
+    public var frequencies: [UInt32] = []
+    public var count: Int { documents.count }
+}
+
+extension InvertedIndex {
+    /// Where `matcher` occurs in `field`. A phrase occurs where its terms sit at consecutive
+    /// positions; the rarest term's list drives the intersection.
+    public func matches(_ matcher: Matcher, in field: Field) -> FieldMatches {
+        switch matcher {
+        case .term(let term):
+            guard let list = postingList(term, in: field) else { return FieldMatches() }
+            return FieldMatches(documents: list.documents, frequencies: list.termFrequencies)
+        case .phrase(let terms):
+            var lists: [PostingList] = []
+            for term in terms {
+                guard let list = postingList(term, in: field) else { return FieldMatches() }
+                lists.append(list)
+            }
+            let driver = lists.indices.min { lists[$0].documentFrequency < lists[$1].documentFrequency }!
+            var result = FieldMatches()
+            var cursors = Array(repeating: 0, count: lists.count)
+            candidates: for (driverIndex, doc) in lists[driver].documents.enumerated() {
+                var rows: [Int] = []
+                for (i, list) in lists.enumerated() {
+                    if i == driver { rows.append(driverIndex); continue }
+                    // Advance (gallop-free linear merge; lists are in ascending doc order).
+                    while cursors[i] < list.documentFrequency && list.documents[cursors[i]] < doc { cursors[i] += 1 }
+                    guard cursors[i] < list.documentFrequency, list.documents[cursors[i]] == doc else { continue candidates }
+                    rows.append(cursors[i])
+                }
+                let frequency = Self.countPhrase(lists.indices.map { lists[$0].positions(at: rows[$0]) })
+                if frequency > 0 {
+                    result.documents.append(doc)
+                    result.frequencies.append(UInt32(frequency))
+                }
+            }
+            return result
+        }
+    }
+
+    /// Occurrences of p such that term i sits at p + i for every i (positions ascending).
+    static func countPhrase(_ positions: [ArraySlice<UInt32>]) -> Int {
+        var cursors = positions.map(\.startIndex)
+        var count = 0
+        outer: for start in positions[0] {
+            for i in 1..<positions.count {
+                let want = start + UInt32(i)
+                while cursors[i] < positions[i].endIndex && positions[i][cursors[i]] < want { cursors[i] += 1 }
+                guard cursors[i] < positions[i].endIndex else { break outer }
+                if positions[i][cursors[i]] != want { continue outer }
+            }
+            count += 1
+        }
+        return count
+    }
+}
