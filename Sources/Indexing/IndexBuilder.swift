@@ -41,19 +41,19 @@ public final class IndexBuilder {
         addField(.author, analyzer.tokens(of: author), doc)
         addField(.body, analyzer.tokens(of: body), doc)
 
-        // Where each source line's text begins in the normalised body.
-        var starts: [StoredDocument.LineStart] = []
-        var cursor = 0
-        for line in article.body {
-            while cursor < body.sourceOffsets.count && Int(body.sourceOffsets[cursor]) < line.range.lowerBound { cursor += 1 }
-            guard cursor < body.sourceOffsets.count, Int(body.sourceOffsets[cursor]) < line.range.upperBound else { continue }
-            starts.append(.init(offset: cursor, line: Self.lineNumber(of: line.range.lowerBound, lineStarts)))
+        // The body's source lines as they are, for display.
+        var text: [UInt8] = []
+        var bodyLines: [StoredDocument.BodyLine] = []
+        for (i, line) in article.body.enumerated() {
+            if i > 0 { text.append(0x0A) }
+            text.append(contentsOf: bytes[line.range])
+            bodyLines.append(.init(number: Self.lineNumber(of: line.range.lowerBound, lineStarts), standsAlone: line.standsAlone))
         }
         index.documents.append(StoredDocument(
             key: article.documentKey, file: article.file, title: article.title, subtitle: article.subtitle,
             titleIsDerived: article.titleIsDerived, author: article.author, affiliation: article.affiliation,
             lineStart: article.bodyLines.lowerBound, lineEnd: article.bodyLines.upperBound, lineRanges: article.lineRanges,
-            body: body.string, lineStarts: starts))
+            body: String(decoding: text, as: UTF8.self), bodyLines: bodyLines))
     }
 
     private func addField(_ field: Field, _ tokens: [Token], _ doc: DocID) {

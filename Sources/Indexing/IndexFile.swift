@@ -8,8 +8,8 @@ import Foundation
 /// "CSIX" u32 formatVersion u32 analyzerVersion u32 fieldCount
 /// v sourceCount  { string path, v size, u64 contentHash }
 /// v docCount     { string key, file, title, opt subtitle, u8 derived, opt author, opt affiliation,
-///                  v lineStart, v lineEnd, v rangeCount { v low, v high }, string body,
-///                  v lineStartCount { v offsetDelta, v line } }
+///                  v lineStart, v lineEnd, v rangeCount { v low, v high }, string body (source lines
+///                  joined by \n), v lineCount { v (lineNumber << 1 | standsAlone) } }
 /// per field: v docCount { v length }
 /// per field: v termCount { string term (ascending), v df, { v docDelta, v tf, { v positionDelta } } }
 /// u64 checksum (FNV-1a 64 of every byte before it) "XISC"
@@ -51,12 +51,9 @@ public enum IndexFile {
                 w.varint(r.upperBound)
             }
             w.string(d.body)
-            w.varint(d.lineStarts.count)
-            var previous = 0
-            for s in d.lineStarts {
-                w.varint(s.offset - previous)
-                w.varint(s.line)
-                previous = s.offset
+            w.varint(d.bodyLines.count)
+            for line in d.bodyLines {
+                w.varint(line.number << 1 | (line.standsAlone ? 1 : 0))
             }
         }
         for field in Field.allCases {
@@ -214,16 +211,15 @@ public enum IndexFile {
                 ranges.append(low...high)
             }
             let body = try r.string()
-            var starts: [StoredDocument.LineStart] = []
-            var offset = 0
+            var bodyLines: [StoredDocument.BodyLine] = []
             for _ in 0..<(try r.count()) {
-                offset += try r.count(max: body.utf8.count)
-                starts.append(.init(offset: offset, line: try r.count(max: Int(Int32.max))))
+                let packed = try r.count(max: Int(Int32.max))
+                bodyLines.append(.init(number: packed >> 1, standsAlone: packed & 1 == 1))
             }
             index.documents.append(StoredDocument(
                 key: key, file: path, title: title, subtitle: subtitle, titleIsDerived: derived, author: author,
                 affiliation: affiliation, lineStart: lineStart, lineEnd: lineEnd, lineRanges: ranges, body: body,
-                lineStarts: starts))
+                bodyLines: bodyLines))
         }
         for field in Field.allCases {
             let n = try r.count()

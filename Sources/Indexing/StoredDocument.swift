@@ -1,5 +1,8 @@
-/// What an index keeps of an article to show it: everything a hit prints, and the normalised
-/// body with the offsets where each source line starts (for snippets and line numbers).
+import Analysis
+
+/// What an index keeps of an article to show it: everything a hit prints, and the body's source
+/// lines as they are in the file (snippets show the original text; normalising it again gives
+/// the map from tokens back to it, as Lucene's char filters correct offsets).
 public struct StoredDocument: Sendable, Equatable {
     /// Stable id: `<file stem>#<ordinal>`.
     public var key: String
@@ -15,25 +18,25 @@ public struct StoredDocument: Sendable, Equatable {
     public var lineEnd: Int
     /// Every line range the article owns in the source file.
     public var lineRanges: [ClosedRange<Int>]
-    /// The normalised body text.
+    /// The body's source lines, as in the file, joined by `\n`.
     public var body: String
-    /// Source line numbers and the byte offset in `body` where each one's text begins,
-    /// sorted by offset.
-    public var lineStarts: [LineStart]
+    /// For each line of `body`: its 1-based line number in the file, and whether it stands
+    /// alone (a heading, never joined to its neighbours by the normaliser).
+    public var bodyLines: [BodyLine]
 
-    public struct LineStart: Sendable, Equatable {
-        public var offset: Int
-        public var line: Int
-        public init(offset: Int, line: Int) {
-            self.offset = offset
-            self.line = line
+    public struct BodyLine: Sendable, Equatable {
+        public var number: Int
+        public var standsAlone: Bool
+        public init(number: Int, standsAlone: Bool) {
+            self.number = number
+            self.standsAlone = standsAlone
         }
     }
 
     public init(
         key: String, file: String, title: String, subtitle: String?, titleIsDerived: Bool, author: String?,
         affiliation: String?, lineStart: Int, lineEnd: Int, lineRanges: [ClosedRange<Int>], body: String,
-        lineStarts: [LineStart]
+        bodyLines: [BodyLine]
     ) {
         self.key = key
         self.file = file
@@ -46,16 +49,29 @@ public struct StoredDocument: Sendable, Equatable {
         self.lineEnd = lineEnd
         self.lineRanges = lineRanges
         self.body = body
-        self.lineStarts = lineStarts
+        self.bodyLines = bodyLines
     }
 
-    /// The source line holding the body byte at `offset`.
-    public func line(atBodyOffset offset: Int) -> Int {
-        var low = 0, high = lineStarts.count
-        while low < high {
-            let mid = (low + high) / 2
-            if lineStarts[mid].offset <= offset { low = mid + 1 } else { high = mid }
+    /// The body's lines as byte ranges of `body`, ready for the normaliser.
+    public func sourceLines() -> [SourceLine] {
+        var result: [SourceLine] = []
+        result.reserveCapacity(bodyLines.count)
+        var start = 0
+        var index = 0
+        let utf8 = Array(body.utf8)
+        for (i, byte) in utf8.enumerated() where byte == 0x0A {
+            result.append(SourceLine(range: start..<i, standsAlone: index < bodyLines.count && bodyLines[index].standsAlone))
+            start = i + 1
+            index += 1
         }
-        return low == 0 ? lineStart : lineStarts[low - 1].line
+        result.append(SourceLine(range: start..<utf8.count, standsAlone: index < bodyLines.count && bodyLines[index].standsAlone))
+        return result
+    }
+
+    /// The file line holding byte `offset` of `body`.
+    public func line(atBodyOffset offset: Int) -> Int {
+        var line = 0
+        for byte in body.utf8.prefix(offset) where byte == 0x0A { line += 1 }
+        return line < bodyLines.count ? bodyLines[line].number : (bodyLines.last?.number ?? lineStart)
     }
 }

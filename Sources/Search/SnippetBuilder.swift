@@ -32,9 +32,11 @@ public struct Snippet: Sendable, Equatable {
 
 /// Picks the passages of a body that best show why it matched.
 ///
-/// The body is tokenised again (cheap for the few hits shown) and every occurrence of a query
-/// term or phrase is found; candidate windows around matches are scored by how many different
-/// query matchers they hold (then how many matches), and the best non-overlapping ones win.
+/// The stored source lines are normalised and tokenised again (cheap for the few hits shown),
+/// every occurrence of a query term or phrase is found, and candidate windows around matches
+/// are scored by how many different query matchers they hold (then how many matches); the best
+/// non-overlapping ones win. The passage is shown as the source has it (original punctuation,
+/// hard wraps joined), with matches located through the normaliser's offset map.
 public struct SnippetBuilder {
     public var contextBefore = 24
     public var contextAfter = 56
@@ -46,10 +48,13 @@ public struct SnippetBuilder {
     }
 
     public func snippets(for document: StoredDocument, matchers: [Matcher], maximum: Int = 1) -> [Snippet] {
-        let bytes = Array(document.body.utf8)
+        let raw = Array(document.body.utf8)
+        guard !raw.isEmpty else { return [] }
+        let normalized = analyzer.normalizer.normalize(lines: document.sourceLines(), in: raw)
+        let bytes = normalized.utf8
         guard !bytes.isEmpty else { return [] }
-        let tokens = analyzer.tokens(of: NormalizedText(utf8: bytes, sourceOffsets: [Int32](repeating: 0, count: bytes.count)))
-        // Matches: byte ranges and which matcher each belongs to.
+        let tokens = analyzer.tokens(of: normalized)
+        // Matches: byte ranges in the normalised text, and which matcher each belongs to.
         var matches: [(range: Range<Int>, matcher: Int)] = []
         for (m, matcher) in matchers.enumerated() {
             let terms = matcher.terms
@@ -68,7 +73,7 @@ public struct SnippetBuilder {
         if matches.isEmpty {
             // Matched on title or author only: show the opening of the body.
             let end = Self.advance(bytes, from: 0, characters: contextBefore + contextAfter, stopAtLineBreak: true)
-            return [makeSnippet(document, bytes, 0..<end, [])]
+            return [makeSnippet(document, raw, normalized, 0..<end, [])]
         }
         var chosen: [Snippet] = []
         var used: [Range<Int>] = []
@@ -87,25 +92,88 @@ public struct SnippetBuilder {
             guard let found = best else { break }
             used.append(found.window)
             let inside = matches.filter { found.window.contains($0.range.lowerBound) && $0.range.upperBound <= found.window.upperBound }
-            chosen.append(makeSnippet(document, bytes, found.window, inside.map(\.range)))
+            chosen.append(makeSnippet(document, raw, normalized, found.window, inside.map(\.range)))
             remaining.removeAll { found.window.contains($0.range.lowerBound) }
         }
         return chosen
     }
 
-    private func makeSnippet(_ document: StoredDocument, _ bytes: [UInt8], _ window: Range<Int>, _ ranges: [Range<Int>]) -> Snippet {
-        // Trim line breaks at the edges; show inner ones as spaces.
-        let text = String(decoding: bytes[window], as: UTF8.self)
-        var highlights: [Range<Int>] = []
-        for range in ranges {
-            let start = String(decoding: bytes[window.lowerBound..<range.lowerBound], as: UTF8.self).unicodeScalars.count
-            let length = String(decoding: bytes[range], as: UTF8.self).unicodeScalars.count
-            highlights.append(start..<(start + length))
+    /// The source text of a normalised window, with hard wraps joined and highlights mapped.
+    private func makeSnippet(
+        _ document: StoredDocument, _ raw: [UInt8], _ normalized: NormalizedText, _ window: Range<Int>, _ ranges: [Range<Int>]
+    ) -> Snippet {
+        let source = normalized.sourceRange(of: window)
+        let sourceEnd = Self.endOfCharacter(raw, at: source.upperBound - 1)
+        let highlightRanges = ranges.map { range -> Range<Int> in
+            let r = normalized.sourceRange(of: range)
+            return r.lowerBound..<Self.endOfCharacter(raw, at: r.upperBound - 1)
         }
-        let firstLine = document.line(atBodyOffset: ranges.first?.lowerBound ?? window.lowerBound)
-        let lastLine = document.line(atBodyOffset: max(window.lowerBound, (ranges.last?.upperBound ?? window.upperBound) - 1))
-        return Snippet(
-            text: String(text.map { $0 == "\n" ? " " : $0 }), highlights: highlights, lineStart: firstLine, lineEnd: lastLine)
+        // Walk the source, turning line breaks into nothing (a hard wrap between ideographs)
+        // or a space, and note where each highlight starts and ends in scalars.
+        var text = ""
+        var starts: [Int: Int] = [:], ends: [Int: Int] = [:]
+        var count = 0
+        var i = source.lowerBound
+        var previous: UInt32 = 0
+        while i < sourceEnd {
+            for (h, r) in highlightRanges.enumerated() {
+                if r.lowerBound == i { starts[h] = count }
+                if r.upperBound == i { ends[h] = count }
+            }
+            let (scalar, length) = Self.decode(raw, at: i)
+            let atLineStart = i == 0 || raw[i - 1] == 0x0A
+            if atLineStart, scalar == 0x23, let skip = Self.markdownHeadingLength(raw, at: i) {
+                i += skip  // `### ` is layout, not text
+                continue
+            }
+            if scalar == 0x2A, i + 1 < raw.count, raw[i + 1] == 0x2A {
+                i += 2  // `**` emphasis
+                continue
+            }
+            if scalar == 0x0A {
+                let next = i + 1 < raw.count ? Self.decode(raw, at: i + 1).0 : 0
+                if !(CharacterClass.isIdeograph(previous) || CharacterClass.isIdeograph(next)) && previous != 0x20 {
+                    text.unicodeScalars.append(" ")
+                    count += 1
+                }
+            } else {
+                text.unicodeScalars.append(Unicode.Scalar(scalar) ?? "\u{FFFD}")
+                count += 1
+                previous = scalar
+            }
+            i += length
+        }
+        for (h, r) in highlightRanges.enumerated() where r.upperBound >= sourceEnd { ends[h] = ends[h] ?? count }
+        let highlights = highlightRanges.indices.compactMap { h -> Range<Int>? in
+            guard let s = starts[h], let e = ends[h], s < e else { return nil }
+            return s..<e
+        }
+        let firstLine = document.line(atBodyOffset: highlightRanges.first?.lowerBound ?? source.lowerBound)
+        let lastLine = document.line(atBodyOffset: max(source.lowerBound, (highlightRanges.last?.upperBound ?? sourceEnd) - 1))
+        return Snippet(text: text, highlights: highlights, lineStart: firstLine, lineEnd: lastLine)
+    }
+
+    /// Length of a `#…# ` heading marker at `i`, if there is one.
+    static func markdownHeadingLength(_ bytes: [UInt8], at i: Int) -> Int? {
+        var j = i
+        while j < bytes.count && bytes[j] == 0x23 { j += 1 }
+        guard j - i <= 6, j < bytes.count, bytes[j] == 0x20 else { return nil }
+        while j < bytes.count && bytes[j] == 0x20 { j += 1 }
+        return j - i
+    }
+
+    static func endOfCharacter(_ bytes: [UInt8], at offset: Int) -> Int {
+        guard offset >= 0 else { return 0 }
+        var i = offset + 1
+        while i < bytes.count && bytes[i] & 0xC0 == 0x80 { i += 1 }
+        return i
+    }
+
+    static func decode(_ bytes: [UInt8], at i: Int) -> (UInt32, Int) {
+        var length = 1
+        while i + length < bytes.count && bytes[i + length] & 0xC0 == 0x80 { length += 1 }
+        let scalar = String(decoding: bytes[i..<(i + length)], as: UTF8.self).unicodeScalars.first?.value ?? 0xFFFD
+        return (scalar, length)
     }
 
     /// Steps back up to `characters` scalars, stopping after a line break or sentence end.
