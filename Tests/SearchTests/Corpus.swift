@@ -1,0 +1,40 @@
+import Analysis
+import Articles
+import Foundation
+import Indexing
+
+/// The bundled corpus, indexed once per test process.
+enum Corpus {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("corpus")
+
+    static let files: [CorpusFile] = {
+        let reader = CorpusReader(root: root)
+        return try! reader.listFiles().map { try! reader.read($0).get() }
+    }()
+
+    static let index: InvertedIndex = {
+        let builder = try! IndexBuilder()
+        for file in files { builder.add(file) }
+        return builder.finish()
+    }()
+
+    /// Each article's tokens per field, analysed independently of the index (for oracles).
+    static let fieldTokens: [[Field: [String]]] = {
+        let analyzer = try! Analyzer()
+        var result: [[Field: [String]]] = []
+        for file in files {
+            for article in IssueSplitter().split(file: file.path, bytes: file.bytes) {
+                let title = analyzer.normalizer.normalize(lines: article.titleLines, in: file.bytes)
+                let author = analyzer.normalizer.normalize([article.author, article.affiliation].compactMap { $0 }.joined(separator: " "))
+                let body = analyzer.normalizer.normalize(lines: article.body, in: file.bytes)
+                result.append([
+                    .title: analyzer.tokens(of: title).map(\.term),
+                    .author: analyzer.tokens(of: author).map(\.term),
+                    .body: analyzer.tokens(of: body).map(\.term),
+                ])
+            }
+        }
+        return result
+    }()
+}
