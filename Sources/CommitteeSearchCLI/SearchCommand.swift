@@ -40,7 +40,6 @@ struct SearchCommand: ParsableCommand {
             guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw CLIError("empty query: give the words to search for, e.g. committee-search search 两个薄弱", code: 2)
             }
-            let index = try location.openOrBuild(quiet: json)
             let analyzer = try Analyzer()
             let parsed: Query
             do {
@@ -48,6 +47,7 @@ struct SearchCommand: ParsableCommand {
             } catch let failure as QueryParser.Failure {
                 throw CLIError("\(failure): \(text)", code: 2)
             }
+            let index = try location.openOrBuild(quiet: json)
             let started = DispatchTime.now()
             let searcher = Searcher(index: index, similarity: ranking.similarity)
             let result = searcher.search(parsed, limit: top, explain: explain)

@@ -12,7 +12,7 @@ struct TextOutput {
     private func bold(_ s: String) -> String { colour ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
 
     func render(query: String, result: SearchResult, hits: [RenderedHit], tookMilliseconds: Double) -> String {
-        var out = "\(result.totalHits) \(result.totalHits == 1 ? "article" : "articles") match “\(query)” (\(String(format: "%.1f", tookMilliseconds)) ms)\n"
+        var out = "\(result.totalHits) \(result.totalHits == 1 ? "article matches" : "articles match") “\(query)” (\(String(format: "%.1f", tookMilliseconds)) ms)\n"
         for (rank, item) in hits.enumerated() {
             let d = item.document
             out += "\n\(rank + 1). \(bold(d.title))  \(dim(String(format: "score %.3f", item.hit.score)))\n"

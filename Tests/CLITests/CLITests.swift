@@ -1,0 +1,179 @@
+import Foundation
+import Testing
+
+/// The `committee-search` executable, end to end.
+@Suite(.serialized) struct CLITests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static var executable: URL {
+        let candidates = [
+            Bundle.main.executableURL?.deletingLastPathComponent(),
+            Bundle.main.bundleURL.deletingLastPathComponent(),
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+        ].compactMap { $0 }
+        for directory in candidates {
+            for up in [directory, directory.deletingLastPathComponent()] {
+                let url = up.appendingPathComponent("committee-search")
+                if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+            }
+        }
+        return repository.appendingPathComponent(".build/debug/committee-search")
+    }
+
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], input: String? = nil, in directory: URL = repository) throws -> Output {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe(), err = Pipe(), inPipe = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = inPipe
+        try process.run()
+        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
+        try inPipe.fileHandleForWriting.close()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func temporaryDirectory() -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cs-cli-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func firstSearchBuildsTheIndexAndPrintsJSON() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let index = dir.appendingPathComponent("idx").path
+        let corpus = Self.repository.appendingPathComponent("corpus").path
+        let result = try Self.run(["search", "--json", "--top", "2", "--corpus", corpus, "--index", index, "两个薄弱"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(Set(object.keys) == ["query", "total_hits", "took_ms", "hits"])
+        #expect(object["query"] as? String == "两个薄弱")
+        #expect((object["total_hits"] as? Int ?? 0) >= 2)
+        let hits = try #require(object["hits"] as? [[String: Any]])
+        #expect(hits.count == 2)
+        let required: Set = ["rank", "score", "doc_id", "file", "title", "author", "line_start", "line_end", "snippet"]
+        for (i, hit) in hits.enumerated() {
+            #expect(required.isSubset(of: Set(hit.keys)))
+            #expect(hit["rank"] as? Int == i + 1)
+            #expect((hit["file"] as? String)?.hasSuffix(".txt") == true)
+            #expect((hit["line_start"] as? Int ?? 0) <= (hit["line_end"] as? Int ?? 0))
+            #expect((hit["snippet"] as? String)?.contains("两个薄弱") == true)
+        }
+        // The index now exists; a second search reads it.
+        #expect(FileManager.default.fileExists(atPath: index + "/index.csi"))
+        let again = try Self.run(["search", "--json", "--corpus", "/nonexistent", "--index", index, "罗鸣"])
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("\"doc_id\":\"004_0e00348c40e7e77d#10\""))
+    }
+
+    @Test func textOutputMarksMatchesWhenPiped() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = Self.repository.appendingPathComponent("corpus").path
+        let result = try Self.run(["search", "--top", "1", "--explain", "--corpus", corpus, "--index", dir.path, "周均发"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("1 article matches “周均发”"))
+        #expect(result.stdout.contains("1. 以“有为”彰显价值 以“创新”赋能质效"))
+        #expect(result.stdout.contains("周均发 · 张掖市政协党组书记、主席"))
+        #expect(result.stdout.contains("000_07fd9a4553e8b7fc.txt:9-23"))
+        #expect(result.stdout.contains("\"周 均 发\" in author: tf=1 df=1"))
+        #expect(!result.stdout.contains("\u{1B}["))
+    }
+
+    @Test func indexReportsWhatItDid() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = Self.repository.appendingPathComponent("corpus").path
+        let result = try Self.run(["index", "--corpus", corpus, "--index", dir.path])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("indexed 5 files"))
+        #expect(result.stdout.contains("29 articles"))
+    }
+
+    @Test func analyzeReadsLinesFromStandardInput() throws {
+        let result = try Self.run(["analyze"], input: "政协委员履职\n贺兰县政\n\n强国 TV\n")
+        #expect(result.status == 0)
+        #expect(result.stdout == "政协 委员 履 职\n贺兰 县政\n\n强国 tv\n")
+    }
+
+    @Test func analyzeShowsPositionsAndByteRanges() throws {
+        let result = try Self.run(["analyze", "--json", "奋 力 跑 好"])
+        #expect(result.status == 0)
+        #expect(result.stdout.trimmingCharacters(in: .newlines) == """
+            [{"end":6,"position":0,"start":0,"term":"奋力","type":"ideographic"},\
+            {"end":9,"position":1,"start":6,"term":"跑","type":"ideographic"},\
+            {"end":12,"position":2,"start":9,"term":"好","type":"ideographic"}]
+            """)
+    }
+
+    struct ErrorCase: Sendable, CustomTestStringConvertible {
+        var arguments: [String]
+        var message: String
+        var status: Int32
+        var testDescription: String { arguments.joined(separator: " ") }
+    }
+
+    static let errorCases: [ErrorCase] = [
+        .init(arguments: ["search", "--index", "/nonexistent/idx", "--corpus", "/nonexistent/corpus", "政协"],
+              message: "error: no index at /nonexistent/idx and no corpus directory at /nonexistent/corpus", status: 1),
+        .init(arguments: ["search", "--index", "/nonexistent/idx", "   "], message: "error: empty query", status: 2),
+        .init(arguments: ["search", "--index", "/nonexistent/idx", "，。"], message: "error: the query has no searchable words", status: 2),
+        .init(arguments: ["search", "--index", "/nonexistent/idx", "\"政协"], message: "error: unbalanced quote at column 1", status: 2),
+        .init(arguments: ["index", "--corpus", "/nonexistent/corpus", "--index", "/tmp/cs-never"],
+              message: "error: corpus directory not found: /nonexistent/corpus", status: 1),
+    ]
+
+    @Test(arguments: errorCases)
+    func errorsAreOneLineWithAnExitCode(_ c: ErrorCase) throws {
+        let result = try Self.run(c.arguments)
+        #expect(result.status == c.status)
+        #expect(result.stderr.hasPrefix(c.message), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func damagedIndexIsReportedNotTrusted() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = Self.repository.appendingPathComponent("corpus").path
+        #expect(try Self.run(["index", "--corpus", corpus, "--index", dir.path]).status == 0)
+        let file = dir.appendingPathComponent("index.csi")
+        var bytes = try Data(contentsOf: file)
+        bytes[bytes.count / 2] ^= 0x5A
+        try bytes.write(to: file)
+        let result = try Self.run(["search", "--index", dir.path, "政协"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("is damaged") && result.stderr.contains("index --full"))
+    }
+
+    @Test func unreadableFilesAreSkippedWithAWarning() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = dir.appendingPathComponent("corpus")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        try Data("□ 张三\n\n政协委员履职尽责。\n".utf8).write(to: corpus.appendingPathComponent("good.txt"))
+        try Data([0xFF, 0xFE, 0x00, 0x41]).write(to: corpus.appendingPathComponent("binary.txt"))
+        try Data().write(to: corpus.appendingPathComponent("empty.txt"))
+        let result = try Self.run(["index", "--corpus", corpus.path, "--index", dir.appendingPathComponent("idx").path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("warning: skipped binary.txt"))
+        #expect(result.stderr.contains("warning: skipped empty.txt: empty file"))
+        #expect(result.stdout.contains("indexed 1 files"))
+        let search = try Self.run(["search", "--index", dir.appendingPathComponent("idx").path, "张三"])
+        #expect(search.status == 0)
+        #expect(search.stdout.hasPrefix("1 article matches"))
+    }
+}
