@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "committee-search", targets: ["CommitteeSearchCLI"]),
-        .library(name: "CommitteeSearch", targets: ["Analysis", "Articles", "Indexing", "Search"]),
+        .library(name: "CommitteeSearch", targets: ["Analysis", "Articles", "Indexing", "Search", "Evaluation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,10 +27,12 @@ let package = Package(
         .target(name: "Indexing", dependencies: ["Analysis", "Articles"]),
         // Queries, BM25, top-k, explanations, snippets.
         .target(name: "Search", dependencies: ["Analysis", "Indexing"]),
+        // TREC qrels and runs, and trec_eval's measures.
+        .target(name: "Evaluation"),
         .executableTarget(
             name: "CommitteeSearchCLI",
             dependencies: [
-                "ICUText", "Analysis", "Articles", "Indexing", "Search",
+                "Analysis", "Articles", "Indexing", "Search", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -39,6 +41,7 @@ let package = Package(
         .testTarget(name: "ArticlesTests", dependencies: ["Articles"], resources: [.copy("Fixtures")]),
         .testTarget(name: "IndexingTests", dependencies: ["Indexing"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Indexing", "Articles"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["CommitteeSearchCLI"]),
     ]
 )

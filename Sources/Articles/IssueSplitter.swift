@@ -104,7 +104,11 @@ public struct IssueSplitter: Sendable {
                 while j > floor && lines[j].isBlank { j -= 1 }
                 group = titleGroup(lines, endingAt: j, floor: floor)
             }
-            if let first = group.first, lines[first].role == .subtitle {
+            if let split = group.firstIndex(where: { lines[$0].role == .subtitle }), split > 0 {
+                // Title and `——` subtitle with no blank line between them.
+                header.titleLines = Array(group[..<split])
+                header.subtitleLines = Array(group[split...])
+            } else if let first = group.first, lines[first].role == .subtitle {
                 header.subtitleLines = group
                 var j = first - 1
                 while j > floor && lines[j].isBlank { j -= 1 }
@@ -143,6 +147,10 @@ public struct IssueSplitter: Sendable {
         /// An editor's note or collection heading: title lines without a byline.
         var titleLines: [Int] = []
         var subtitleLines: [Int] = []
+        /// Column labels and issue headings before the title: owned, not text of the article.
+        var labels: Set<Int> = []
+        /// Credits after a collection: owned and searchable, outside the body's line range.
+        var trailing: Set<Int> = []
     }
 
     private func bodyCharacters(_ lines: [IssueLine], _ range: Range<Int>) -> Int {
@@ -200,7 +208,8 @@ public struct IssueSplitter: Sendable {
                 region = region.filter { $0 <= note }
             }
             let bodyStart = region.first { $0 > header.byline && !lines[$0].isBlank }
-            drafts.append(Draft(header: header, lines: region, bodyStart: bodyStart))
+            let labels = Set(region.filter { $0 < header.firstLine && !lines[$0].isBlank })
+            drafts.append(Draft(header: header, lines: region, bodyStart: bodyStart, labels: labels))
             if !orphan.isEmpty {
                 // A following header with no text of its own is the orphan's (printed after it).
                 if k + 1 < headers.count {
@@ -208,7 +217,8 @@ public struct IssueSplitter: Sendable {
                     let nextEnd = k + 2 < headers.count ? starts[k + 2] : lines.count
                     if bodyCharacters(lines, (next.byline + 1)..<nextEnd) < 60 {
                         let nextRegion = Array(starts[k + 1]..<nextEnd)
-                        drafts.append(Draft(header: next, lines: orphan + nextRegion, bodyStart: orphan.first { !lines[$0].isBlank }))
+                        let labels = Set(nextRegion.filter { $0 < next.firstLine && !lines[$0].isBlank })
+                        drafts.append(Draft(header: next, lines: orphan + nextRegion, bodyStart: orphan.first { !lines[$0].isBlank }, labels: labels))
                         k += 2
                         continue
                     }
@@ -250,6 +260,7 @@ public struct IssueSplitter: Sendable {
         // Credits and anything else after the last run belong to the last article.
         if segmentStart < lines.count, !drafts.isEmpty {
             drafts[drafts.count - 1].lines.append(contentsOf: segmentStart..<lines.count)
+            drafts[drafts.count - 1].trailing.formUnion(segmentStart..<lines.count)
         }
         return drafts
     }
@@ -260,7 +271,9 @@ public struct IssueSplitter: Sendable {
         for (position, index) in segment.enumerated() where lines[index].role == .subtitle {
             var j = position - 1
             while j >= 0 && lines[segment[j]].isBlank { j -= 1 }
-            guard j >= 0, lines[segment[j]].role == .heading else { continue }
+            let above = j >= 0 ? lines[segment[j]] : nil
+            guard let heading = above, heading.role == .heading || heading.isBody && heading.length <= 40 && !heading.endsSentence
+            else { continue }
             guard position > j, segment[..<j].contains(where: { lines[$0].isBody }) else { continue }
             let rest = segment[(position + 1)...]
             guard rest.contains(where: { lines[$0].isBody }) else { continue }
@@ -278,7 +291,7 @@ public struct IssueSplitter: Sendable {
         let titleIndices = draft.header?.titleLines ?? draft.titleLines
         let subtitleIndices = draft.header?.subtitleLines ?? draft.subtitleLines
         let headerIndices = Set(titleIndices + subtitleIndices + (draft.header.map { [$0.byline] } ?? []))
-        let bodyIndices = owned.filter { !lines[$0].isBlank && !headerIndices.contains($0) }
+        let bodyIndices = owned.filter { !lines[$0].isBlank && !headerIndices.contains($0) && !draft.labels.contains($0) }
         let body = bodyIndices.map { i in
             SourceLine(range: lines[i].range, standsAlone: !lines[i].isBody)
         }
@@ -297,7 +310,7 @@ public struct IssueSplitter: Sendable {
                 if let note = lines[i].inlineAuthorNote { affiliation = note; break }
             }
         }
-        let bodyNumbers = bodyIndices.filter { !lines[$0].isBlank }.map { lines[$0].number }
+        let bodyNumbers = bodyIndices.filter { !draft.trailing.contains($0) }.map { lines[$0].number }
         let bodyLines = (bodyNumbers.first ?? lines[owned.first!].number)...(bodyNumbers.last ?? lines[owned.last!].number)
         return Article(
             file: file, ordinal: ordinal, title: title, subtitle: subtitle, titleIsDerived: derived,

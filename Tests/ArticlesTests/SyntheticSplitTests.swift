@@ -197,6 +197,21 @@ struct FixtureCase: Sendable, CustomTestStringConvertible {
         }
     }
 
+    /// The invariant check itself notices a broken split (so its passing means something).
+    @Test func invariantCheckCatchesBrokenSplits() throws {
+        let bytes = try Inputs.fixture("crlf_issue.txt")
+        let articles = IssueSplitter().split(file: "crlf_issue.txt", bytes: bytes)
+        try #require(articles.count == 2)
+        withKnownIssue("a dropped article leaves its lines unowned") {
+            checkInvariants(file: "crlf_issue.txt", bytes: bytes, articles: [articles[0]])
+        }
+        var overlapping = articles
+        overlapping[1].lineRanges = [1...24]
+        withKnownIssue("a range with a blank edge that takes the other article's lines") {
+            checkInvariants(file: "crlf_issue.txt", bytes: bytes, articles: overlapping)
+        }
+    }
+
     // A UTF-8 byte-order mark is not tested: nothing in Sources/Articles (nor
     // TextNormalizer.lines) strips one, so the splitter is not meant to see BOM-free bytes yet.
 }
