@@ -48,11 +48,15 @@ struct RankingOptions: ParsableArguments {
     @Option(help: "Weight of a match in the title relative to the body.")
     var titleBoost: Double = BM25.defaultTitleBoost
 
+    @Option(help: "Weight of an exact occurrence of a split word (周均发 as 周 均 发) on top of its pieces.")
+    var phraseBoost: Double = BM25.defaultPhraseBoost
+
     func validate() throws {
+        guard phraseBoost >= 0 else { throw ValidationError("--phrase-boost must be ≥ 0") }
         guard k1 >= 0 else { throw ValidationError("--k1 must be ≥ 0") }
         guard (0...1).contains(b) else { throw ValidationError("--b must be between 0 and 1") }
         guard titleBoost >= 0 else { throw ValidationError("--title-boost must be ≥ 0") }
     }
 
-    var similarity: BM25 { BM25(k1: k1, b: b, titleBoost: titleBoost) }
+    var similarity: BM25 { BM25(k1: k1, b: b, titleBoost: titleBoost, phraseBoost: phraseBoost) }
 }

@@ -54,7 +54,7 @@ struct SearchCommand: ParsableCommand {
             let snippets = SnippetBuilder(analyzer: analyzer)
             let rendered = result.hits.map { hit in
                 RenderedHit(hit: hit, document: index.document(hit.doc),
-                            snippet: snippets.snippets(for: index.document(hit.doc), matchers: result.matchers).first)
+                            snippet: snippets.snippets(for: index.document(hit.doc), groups: result.matcherGroups).first)
             }
             let tookMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
             if json {

@@ -8,15 +8,20 @@ public struct BM25: Sendable, Equatable {
     public var b: Double
     /// Multiplier of each field's score: a match in the title counts more than one in the body.
     public var fieldBoosts: [Field: Double]
+    /// Weight of an exact occurrence of a split word (its pieces adjacent) on top of its pieces.
+    public var phraseBoost: Double
 
     public static let defaultK1 = 1.2
     public static let defaultB = 0.75
     public static let defaultTitleBoost = 2.0
+    public static let defaultPhraseBoost = 3.0
 
-    public init(k1: Double = defaultK1, b: Double = defaultB, titleBoost: Double = defaultTitleBoost, authorBoost: Double = 1.0, bodyBoost: Double = 1.0) {
+    public init(k1: Double = defaultK1, b: Double = defaultB, titleBoost: Double = defaultTitleBoost, authorBoost: Double = 1.0, bodyBoost: Double = 1.0,
+                phraseBoost: Double = defaultPhraseBoost) {
         self.k1 = k1
         self.b = b
         self.fieldBoosts = [.title: titleBoost, .author: authorBoost, .body: bodyBoost]
+        self.phraseBoost = phraseBoost
     }
 
     public func boost(_ field: Field) -> Double { fieldBoosts[field] ?? 1 }

@@ -11,9 +11,11 @@ public struct Hit: Sendable, Equatable {
 public struct SearchResult: Sendable, Equatable {
     public var totalHits: Int
     public var hits: [Hit]
-    /// The matchers that were scored (implicit phrases no article holds relax to their terms):
-    /// what snippets mark.
-    public var matchers: [Matcher]
+    /// The matchers scored for each clause, longest first (a split word's phrase, then its
+    /// pieces): what snippets mark.
+    public var matcherGroups: [[Matcher]]
+
+    public var matchers: [Matcher] { matcherGroups.flatMap { $0 } }
 }
 
 /// Scores a query against an index with BM25 over fields, term at a time, and keeps the top k.
@@ -30,21 +32,29 @@ public final class Searcher {
 
     public func averageFieldLength(_ field: Field) -> Double { averageFieldLengths[Int(field.rawValue)] }
 
-    /// The clauses to score: an implicit phrase no article holds becomes its terms (optional).
-    func resolve(_ query: Query) -> [Clause] {
-        var resolved: [Clause] = []
-        for clause in query.clauses {
-            if clause.implicit, case .phrase(let terms) = clause.matcher,
-                fields(of: clause).allSatisfy({ index.matches(clause.matcher, in: $0).count == 0 })
-            {
-                for term in terms where !resolved.contains(where: { $0.matcher == .term(term) && $0.occur == clause.occur }) {
-                    resolved.append(Clause(.term(term), occur: clause.occur, field: clause.field))
-                }
-            } else {
-                resolved.append(clause)
-            }
+    /// How a clause is matched and scored: every `required` matcher must occur (in any field);
+    /// each `scored` matcher adds its BM25 score times its weight.
+    struct Plan {
+        var clause: Clause
+        var required: [Matcher]
+        var scored: [(matcher: Matcher, weight: Double)]
+    }
+
+    /// A word the segmenter split (an implicit phrase) matches where all its pieces occur, scored
+    /// as its pieces plus, where they stand together, the phrase with `phraseBoost`: so an exact
+    /// occurrence ranks first, and a topic written as one word (委员履职考核) still finds articles
+    /// that discuss it in other words.
+    func plan(_ clause: Clause) -> Plan {
+        switch clause.matcher {
+        case .phrase(let terms) where clause.implicit:
+            var unique: [String] = []
+            for t in terms where !unique.contains(t) { unique.append(t) }
+            let pieces = unique.map { (matcher: Matcher.term($0), weight: 1.0) }
+            let phrase = similarity.phraseBoost > 0 ? [(matcher: clause.matcher, weight: similarity.phraseBoost)] : []
+            return Plan(clause: clause, required: unique.map { .term($0) }, scored: pieces + phrase)
+        default:
+            return Plan(clause: clause, required: [clause.matcher], scored: [(clause.matcher, 1.0)])
         }
-        return resolved
     }
 
     func fields(of clause: Clause) -> [Field] {
@@ -53,40 +63,51 @@ public final class Searcher {
 
     /// Ranks every matching article and returns `limit` of them starting at rank `offset`.
     public func search(_ query: Query, limit: Int = 10, offset: Int = 0, explain: Bool = false) -> SearchResult {
-        let clauses = resolve(query)
+        let plans = query.clauses.map(plan)
         let n = index.documentCount
         var scores = [Double](repeating: 0, count: n)
         var shouldMatched = [UInt16](repeating: 0, count: n)
         var mustMatched = [UInt16](repeating: 0, count: n)
         var excluded = [Bool](repeating: false, count: n)
         var mustCount = 0
-        var shouldCount = 0
-        for clause in clauses {
-            var matchedHere = [Bool](repeating: false, count: n)
-            for field in fields(of: clause) {
-                let matches = index.matches(clause.matcher, in: field)
-                guard matches.count > 0 else { continue }
-                let idf = similarity.idf(documentFrequency: matches.count, documentCount: n)
-                let boost = similarity.boost(field)
-                let average = averageFieldLengths[Int(field.rawValue)]
-                for (i, doc) in matches.documents.enumerated() {
-                    matchedHere[doc.index] = true
-                    if clause.occur == .mustNot { continue }
-                    let tfNorm = similarity.tfNorm(
-                        termFrequency: Double(matches.frequencies[i]), fieldLength: Double(index.fieldLength(doc, field)),
-                        averageFieldLength: average)
-                    scores[doc.index] += boost * idf * tfNorm
+        var cache: [Matcher: [FieldMatches]] = [:]
+        func matches(_ matcher: Matcher, _ clause: Clause) -> [(Field, FieldMatches)] {
+            let all = cache[matcher] ?? Field.allCases.map { index.matches(matcher, in: $0) }
+            cache[matcher] = all
+            return fields(of: clause).map { ($0, all[Int($0.rawValue)]) }
+        }
+        for plan in plans {
+            // Documents where every required matcher occurs in some field.
+            var occurrences = [UInt16](repeating: 0, count: n)
+            for matcher in plan.required {
+                var seen = [Bool](repeating: false, count: n)
+                for (_, found) in matches(matcher, plan.clause) {
+                    for doc in found.documents { seen[doc.index] = true }
                 }
+                for d in 0..<n where seen[d] { occurrences[d] += 1 }
             }
-            switch clause.occur {
+            let needed = UInt16(plan.required.count)
+            switch plan.clause.occur {
+            case .mustNot:
+                for d in 0..<n where occurrences[d] == needed { excluded[d] = true }
+                continue
             case .must:
                 mustCount += 1
-                for d in 0..<n where matchedHere[d] { mustMatched[d] += 1 }
+                for d in 0..<n where occurrences[d] == needed { mustMatched[d] += 1 }
             case .should:
-                shouldCount += 1
-                for d in 0..<n where matchedHere[d] { shouldMatched[d] += 1 }
-            case .mustNot:
-                for d in 0..<n where matchedHere[d] { excluded[d] = true }
+                for d in 0..<n where occurrences[d] == needed { shouldMatched[d] += 1 }
+            }
+            for (matcher, weight) in plan.scored {
+                for (field, found) in matches(matcher, plan.clause) where found.count > 0 {
+                    let idf = similarity.idf(documentFrequency: found.count, documentCount: n)
+                    let factor = weight * similarity.boost(field) * idf
+                    let average = averageFieldLengths[Int(field.rawValue)]
+                    for (i, doc) in found.documents.enumerated() where occurrences[doc.index] == needed {
+                        scores[doc.index] += factor * similarity.tfNorm(
+                            termFrequency: Double(found.frequencies[i]), fieldLength: Double(index.fieldLength(doc, field)),
+                            averageFieldLength: average)
+                    }
+                }
             }
         }
         var collector = TopKCollector(k: max(0, offset + limit))
@@ -96,30 +117,34 @@ public final class Searcher {
             total += 1
             collector.collect(DocID(d), score: scores[d])
         }
-        _ = shouldCount
         let page = collector.sorted().dropFirst(offset)
         let hits = page.map { entry in
-            Hit(doc: entry.doc, score: entry.score, explanation: explain ? self.explain(clauses, entry.doc) : nil)
+            Hit(doc: entry.doc, score: entry.score, explanation: explain ? self.explain(plans, entry.doc) : nil)
         }
-        return SearchResult(totalHits: total, hits: Array(hits), matchers: clauses.filter { $0.occur != .mustNot }.map(\.matcher))
+        let groups = plans.filter { $0.clause.occur != .mustNot }.map { plan in
+            plan.scored.map(\.matcher).sorted { $0.terms.count > $1.terms.count }
+        }
+        return SearchResult(totalHits: total, hits: Array(hits), matcherGroups: groups)
     }
 
     /// The score components of one document for resolved clauses.
-    func explain(_ clauses: [Clause], _ doc: DocID) -> Explanation {
+    func explain(_ plans: [Plan], _ doc: DocID) -> Explanation {
         var components: [ScoreComponent] = []
-        for clause in clauses where clause.occur != .mustNot {
-            for field in fields(of: clause) {
-                let matches = index.matches(clause.matcher, in: field)
-                guard let i = matches.documents.firstIndex(of: doc) else { continue }
-                let tf = Double(matches.frequencies[i])
-                let length = index.fieldLength(doc, field)
-                let average = averageFieldLengths[Int(field.rawValue)]
-                let idf = similarity.idf(documentFrequency: matches.count, documentCount: index.documentCount)
-                let score = similarity.boost(field) * idf
-                    * similarity.tfNorm(termFrequency: tf, fieldLength: Double(length), averageFieldLength: average)
-                components.append(ScoreComponent(
-                    matcher: clause.matcher, field: field, termFrequency: Int(tf), documentFrequency: matches.count, idf: idf,
-                    fieldLength: length, averageFieldLength: average, boost: similarity.boost(field), score: score))
+        for plan in plans where plan.clause.occur != .mustNot {
+            for (matcher, weight) in plan.scored {
+                for field in fields(of: plan.clause) {
+                    let matches = index.matches(matcher, in: field)
+                    guard let i = matches.documents.firstIndex(of: doc) else { continue }
+                    let tf = Double(matches.frequencies[i])
+                    let length = index.fieldLength(doc, field)
+                    let average = averageFieldLengths[Int(field.rawValue)]
+                    let idf = similarity.idf(documentFrequency: matches.count, documentCount: index.documentCount)
+                    let boost = weight * similarity.boost(field)
+                    let score = boost * idf * similarity.tfNorm(termFrequency: tf, fieldLength: Double(length), averageFieldLength: average)
+                    components.append(ScoreComponent(
+                        matcher: matcher, field: field, termFrequency: Int(tf), documentFrequency: matches.count, idf: idf,
+                        fieldLength: length, averageFieldLength: average, boost: boost, score: score))
+                }
             }
         }
         return Explanation(components: components)

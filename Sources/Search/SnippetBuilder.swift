@@ -47,27 +47,45 @@ public struct SnippetBuilder {
         self.analyzer = analyzer
     }
 
+    /// Snippets for groups of matchers (a clause's phrase, then its pieces): a group's pieces are
+    /// marked only in an article that does not hold its phrase whole.
+    public func snippets(for document: StoredDocument, groups: [[Matcher]], maximum: Int = 1) -> [Snippet] {
+        snippets(for: document, matchers: groups.flatMap { $0 }, maximum: maximum, groups: groups)
+    }
+
     public func snippets(for document: StoredDocument, matchers: [Matcher], maximum: Int = 1) -> [Snippet] {
+        snippets(for: document, matchers: matchers, maximum: maximum, groups: matchers.map { [$0] })
+    }
+
+    private func snippets(for document: StoredDocument, matchers: [Matcher], maximum: Int, groups: [[Matcher]]) -> [Snippet] {
         let raw = Array(document.body.utf8)
         guard !raw.isEmpty else { return [] }
         let normalized = analyzer.normalizer.normalize(lines: document.sourceLines(), in: raw)
         let bytes = normalized.utf8
         guard !bytes.isEmpty else { return [] }
         let tokens = analyzer.tokens(of: normalized)
-        // Matches: byte ranges in the normalised text, and which matcher each belongs to.
+        // Matches: byte ranges in the normalised text, and which group each belongs to. In each
+        // group the first matcher that occurs wins (the whole phrase before its pieces).
         var matches: [(range: Range<Int>, matcher: Int)] = []
-        for (m, matcher) in matchers.enumerated() {
-            let terms = matcher.terms
-            guard let first = terms.first else { continue }
-            var i = 0
-            while i + terms.count <= tokens.count {
-                if tokens[i].term == first && (1..<terms.count).allSatisfy({ tokens[i + $0].term == terms[$0] }) {
-                    matches.append((tokens[i].start..<tokens[i + terms.count - 1].end, m))
-                    i += terms.count
-                } else {
-                    i += 1
+        for (g, group) in groups.enumerated() {
+            var found: [Range<Int>] = []
+            for (position, matcher) in group.enumerated() {
+                let terms = matcher.terms
+                guard let first = terms.first else { continue }
+                // A lone character of a split word (发 of 周均发) marks nothing on its own.
+                if position > 0, terms.count == 1, first.unicodeScalars.count == 1 { continue }
+                var i = 0
+                while i + terms.count <= tokens.count {
+                    if tokens[i].term == first && (1..<terms.count).allSatisfy({ tokens[i + $0].term == terms[$0] }) {
+                        found.append(tokens[i].start..<tokens[i + terms.count - 1].end)
+                        i += terms.count
+                    } else {
+                        i += 1
+                    }
                 }
+                if !found.isEmpty && terms.count > 1 { break }
             }
+            matches.append(contentsOf: found.map { ($0, g) })
         }
         matches.sort { $0.range.lowerBound < $1.range.lowerBound }
         if matches.isEmpty {
