@@ -177,3 +177,33 @@ import Testing
         #expect(search.stdout.hasPrefix("1 article matches"))
     }
 }
+
+/// The relevance gate that CI runs.
+@Suite(.serialized) struct RelevanceGateTests {
+    static let relevance = CLITests.repository.appendingPathComponent("Benchmarks/Relevance")
+
+    static func eval(_ extra: [String]) throws -> CLITests.Output {
+        let dir = CLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        return try CLITests.run([
+            "eval", "--corpus", CLITests.repository.appendingPathComponent("corpus").path, "--index", dir.path,
+            "--queries", relevance.appendingPathComponent("queries.tsv").path,
+            "--qrels", relevance.appendingPathComponent("qrels.txt").path,
+            "--baseline", relevance.appendingPathComponent("baseline.json").path,
+        ] + extra)
+    }
+
+    @Test func defaultsPassTheGate() throws {
+        let result = try Self.eval([])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("nDCG@10"))
+        #expect(result.stderr.contains("gate ok: nDCG@10"))
+    }
+
+    @Test func aWorseRankingFailsTheGate() throws {
+        // No phrase bonus and no term-frequency saturation: exact occurrences lose their edge.
+        let result = try Self.eval(["--phrase-boost", "0", "--k1", "0"])
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("error: relevance gate failed"))
+    }
+}
