@@ -22,10 +22,14 @@ public struct Article: Sendable, Equatable {
     /// The source lines of the title (and subtitle).
     public var titleLines: [SourceLine]
 
-    /// A document id that stays the same across rebuilds: file stem and ordinal.
+    /// Whether the id names the article's place in its file (journal issues) or only the file.
+    public var keyIncludesOrdinal = true
+
+    /// A document id that stays the same across rebuilds: the file's path without `.txt`, and
+    /// for a journal issue `#` and the article's 1-based number in the file.
     public var documentKey: String {
         let stem = file.hasSuffix(".txt") ? String(file.dropLast(4)) : file
-        return "\(stem)#\(ordinal + 1)"
+        return keyIncludesOrdinal ? "\(stem)#\(ordinal + 1)" : stem
     }
 
     public init(

@@ -1,5 +1,6 @@
 import Analysis
 import ArgumentParser
+import Articles
 import Foundation
 import Indexing
 import Search
@@ -11,6 +12,9 @@ struct LocationOptions: ParsableArguments {
 
     @Option(name: .long, help: "Directory of the index.")
     var index: String = ".committee-search"
+
+    @Option(name: .long, help: "How files hold documents when building: journal (issues of several articles) or plain (one document per file, first line its title).")
+    var layout: CorpusLayout = .journal
 
     var corpusURL: URL { URL(fileURLWithPath: corpus) }
     var indexURL: URL { URL(fileURLWithPath: index) }
@@ -29,7 +33,7 @@ struct LocationOptions: ParsableArguments {
             throw CLIError("no index at \(index) and no corpus directory at \(corpus): pass --corpus DIR (or --index DIR)")
         }
         if !quiet { FileHandle.standardError.write(Data("building the index of \(corpus) in \(index) …\n".utf8)) }
-        let (built, report) = try CorpusIndexer(corpus: corpusURL, indexDirectory: indexURL).rebuild()
+        let (built, report) = try CorpusIndexer(corpus: corpusURL, indexDirectory: indexURL, layout: layout).rebuild()
         for warning in report.warnings {
             FileHandle.standardError.write(Data("warning: skipped \(warning)\n".utf8))
         }
@@ -60,3 +64,5 @@ struct RankingOptions: ParsableArguments {
 
     var similarity: BM25 { BM25(k1: k1, b: b, titleBoost: titleBoost, phraseBoost: phraseBoost) }
 }
+
+extension CorpusLayout: ExpressibleByArgument {}

@@ -1,4 +1,5 @@
 import Analysis
+import Articles
 import Foundation
 
 /// Builds a whole index from a corpus directory and writes it, reporting what it did.
@@ -14,17 +15,19 @@ public struct CorpusIndexer {
 
     public let corpus: URL
     public let indexDirectory: URL
+    public let layout: CorpusLayout
 
-    public init(corpus: URL, indexDirectory: URL) {
+    public init(corpus: URL, indexDirectory: URL, layout: CorpusLayout = .journal) {
         self.corpus = corpus
         self.indexDirectory = indexDirectory
+        self.layout = layout
     }
 
     /// Reads every file, builds the index in memory and publishes it atomically.
     public func rebuild() throws -> (InvertedIndex, Report) {
         let started = DispatchTime.now()
         let reader = CorpusReader(root: corpus)
-        let builder = try IndexBuilder()
+        let builder = try IndexBuilder(layout: layout)
         var warnings: [CorpusWarning] = []
         var files = 0, articles = 0, bytes = 0
         for path in try reader.listFiles() {

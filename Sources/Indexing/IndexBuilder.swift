@@ -5,20 +5,21 @@ import Articles
 /// append postings in document order.
 public final class IndexBuilder {
     private let analyzer: Analyzer
-    private let splitter = IssueSplitter()
+    private let layout: CorpusLayout
     private var index = InvertedIndex()
     /// Postings under construction: `[field][term] → (doc, positions)` appended in doc order.
     private var building: [[String: PostingList]] = Array(repeating: [:], count: Field.allCases.count)
     public private(set) var tokenCount = 0
 
-    public init() throws {
+    public init(layout: CorpusLayout = .journal) throws {
         analyzer = try Analyzer()
+        self.layout = layout
     }
 
     /// Adds every article of one file. Returns the number of articles added.
     @discardableResult
     public func add(_ file: CorpusFile) -> Int {
-        let articles = splitter.split(file: file.path, bytes: file.bytes)
+        let articles = layout.split(file: file.path, bytes: file.bytes)
         let lineStarts = Self.lineStartOffsets(file.bytes)
         for article in articles { add(article, bytes: file.bytes, lineStarts: lineStarts) }
         index.sources.append(.init(path: file.path, size: file.size, contentHash: file.contentHash))

@@ -37,8 +37,15 @@ public final class Searcher {
     struct Plan {
         var clause: Clause
         var required: [Matcher]
+        /// How many of `required` must occur (all of them, except for long chunks).
+        var minimumMatch: Int
         var scored: [(matcher: Matcher, weight: Double)]
     }
+
+    /// A chunk split into at most this many distinct pieces is a word (a name, a slogan, a
+    /// compound) and needs all of them; a longer one is a sentence or a question, and any piece
+    /// will do (BM25 ranks by how many, and how rare).
+    public static let wholeWordPieces = 4
 
     /// A word the segmenter split (an implicit phrase) matches where all its pieces occur, scored
     /// as its pieces plus, where they stand together, the phrase with `phraseBoost`: so an exact
@@ -51,9 +58,10 @@ public final class Searcher {
             for t in terms where !unique.contains(t) { unique.append(t) }
             let pieces = unique.map { (matcher: Matcher.term($0), weight: 1.0) }
             let phrase = similarity.phraseBoost > 0 ? [(matcher: clause.matcher, weight: similarity.phraseBoost)] : []
-            return Plan(clause: clause, required: unique.map { .term($0) }, scored: pieces + phrase)
+            let minimum = unique.count <= Self.wholeWordPieces ? unique.count : 1
+            return Plan(clause: clause, required: unique.map { .term($0) }, minimumMatch: minimum, scored: pieces + phrase)
         default:
-            return Plan(clause: clause, required: [clause.matcher], scored: [(clause.matcher, 1.0)])
+            return Plan(clause: clause, required: [clause.matcher], minimumMatch: 1, scored: [(clause.matcher, 1.0)])
         }
     }
 
@@ -86,23 +94,23 @@ public final class Searcher {
                 }
                 for d in 0..<n where seen[d] { occurrences[d] += 1 }
             }
-            let needed = UInt16(plan.required.count)
+            let needed = UInt16(plan.minimumMatch)
             switch plan.clause.occur {
             case .mustNot:
-                for d in 0..<n where occurrences[d] == needed { excluded[d] = true }
+                for d in 0..<n where occurrences[d] >= needed { excluded[d] = true }
                 continue
             case .must:
                 mustCount += 1
-                for d in 0..<n where occurrences[d] == needed { mustMatched[d] += 1 }
+                for d in 0..<n where occurrences[d] >= needed { mustMatched[d] += 1 }
             case .should:
-                for d in 0..<n where occurrences[d] == needed { shouldMatched[d] += 1 }
+                for d in 0..<n where occurrences[d] >= needed { shouldMatched[d] += 1 }
             }
             for (matcher, weight) in plan.scored {
                 for (field, found) in matches(matcher, plan.clause) where found.count > 0 {
                     let idf = similarity.idf(documentFrequency: found.count, documentCount: n)
                     let factor = weight * similarity.boost(field) * idf
                     let average = averageFieldLengths[Int(field.rawValue)]
-                    for (i, doc) in found.documents.enumerated() where occurrences[doc.index] == needed {
+                    for (i, doc) in found.documents.enumerated() where occurrences[doc.index] >= needed {
                         scores[doc.index] += factor * similarity.tfNorm(
                             termFrequency: Double(found.frequencies[i]), fieldLength: Double(index.fieldLength(doc, field)),
                             averageFieldLength: average)

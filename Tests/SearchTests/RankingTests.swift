@@ -88,8 +88,11 @@ import Testing
             if exact { #expect(rank < 3) }
         }
         #expect(sawScattered)
-        // Nothing matches when a piece occurs nowhere.
-        #expect(Searcher(index: Corpus.index).search(try QueryParser(analyzer: analyzer).parse("委员履职考核鲸")).totalHits == 0)
+        // A word-like chunk (≤ 4 pieces) matches nothing when one piece occurs nowhere…
+        #expect(Searcher(index: Corpus.index).search(try QueryParser(analyzer: analyzer).parse("履职考核鲸")).totalHits == 0)
+        // …but a sentence-like one (more pieces) matches on any of them.
+        let question = try QueryParser(analyzer: analyzer).parse("政协委员怎样做好履职考核鲸")
+        #expect(Searcher(index: Corpus.index).search(question).totalHits > 0)
     }
 
     @Test func parserErrors() throws {

@@ -18,6 +18,7 @@ import unicodedata
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, ".."))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True
 import extract_candidates as ec  # noqa: E402
 
 
