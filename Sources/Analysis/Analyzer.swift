@@ -29,6 +29,42 @@ public final class Analyzer {
         return tokens
     }
 
+    /// Overlapping bigrams of the ideographs in runs of adjacent ideographic tokens (a word of one
+    /// ideograph standing alone gives none). Runs are separated by one position, so a phrase of
+    /// bigrams never spans punctuation or a non-Chinese token.
+    public static func characterBigrams(of tokens: [Token], startingAt position: Int = 0) -> [Token] {
+        var grams: [Token] = []
+        var position = position
+        var run: [(scalar: Unicode.Scalar, start: Int, end: Int)] = []
+        func flush() {
+            if run.count >= 2 {
+                for i in 0..<(run.count - 1) {
+                    var term = String(run[i].scalar)
+                    term.unicodeScalars.append(run[i + 1].scalar)
+                    grams.append(Token(term: term, start: run[i].start, end: run[i + 1].end, position: position, kind: .ideographic))
+                    position += 1
+                }
+                position += 1
+            }
+            run.removeAll()
+        }
+        var previousEnd = -1
+        for token in tokens {
+            if token.kind != .ideographic || token.start != previousEnd { flush() }
+            if token.kind == .ideographic {
+                var offset = token.start
+                for scalar in token.term.unicodeScalars {
+                    let length = String(scalar).utf8.count
+                    run.append((scalar, offset, offset + length))
+                    offset += length
+                }
+            }
+            previousEnd = token.end
+        }
+        flush()
+        return grams
+    }
+
     /// Calls `body` for every token of normalised UTF-8 text, in order.
     public func forEachToken(in utf8: [UInt8], _ body: (Token) -> Void) {
         var position = 0

@@ -15,7 +15,7 @@ struct IndexCommand: ParsableCommand {
         try reportingErrors {
             let report: CorpusIndexer.Report
             do {
-                (_, report) = try CorpusIndexer(corpus: location.corpusURL, indexDirectory: location.indexURL, layout: location.layout).rebuild()
+                (_, report) = try CorpusIndexer(corpus: location.corpusURL, indexDirectory: location.indexURL, layout: location.layout, bigrams: location.bigrams).rebuild()
             } catch let failure as CorpusReader.Failure {
                 throw CLIError(failure.description)
             } catch let error as IndexError {

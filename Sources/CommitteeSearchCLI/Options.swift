@@ -16,6 +16,9 @@ struct LocationOptions: ParsableArguments {
     @Option(name: .long, help: "How files hold documents when building: journal (issues of several articles) or plain (one document per file, first line its title).")
     var layout: CorpusLayout = .journal
 
+    @Flag(inversion: .prefixedNo, help: "When building, also index character bigrams: matches that do not depend on word boundaries (a larger index).")
+    var bigrams = true
+
     var corpusURL: URL { URL(fileURLWithPath: corpus) }
     var indexURL: URL { URL(fileURLWithPath: index) }
 
@@ -33,7 +36,7 @@ struct LocationOptions: ParsableArguments {
             throw CLIError("no index at \(index) and no corpus directory at \(corpus): pass --corpus DIR (or --index DIR)")
         }
         if !quiet { FileHandle.standardError.write(Data("building the index of \(corpus) in \(index) …\n".utf8)) }
-        let (built, report) = try CorpusIndexer(corpus: corpusURL, indexDirectory: indexURL, layout: layout).rebuild()
+        let (built, report) = try CorpusIndexer(corpus: corpusURL, indexDirectory: indexURL, layout: layout, bigrams: bigrams).rebuild()
         for warning in report.warnings {
             FileHandle.standardError.write(Data("warning: skipped \(warning)\n".utf8))
         }
@@ -55,14 +58,18 @@ struct RankingOptions: ParsableArguments {
     @Option(help: "Weight of an exact occurrence of a split word (周均发 as 周 均 发) on top of its pieces.")
     var phraseBoost: Double = BM25.defaultPhraseBoost
 
+    @Option(help: "Weight of character-bigram matches (indexes built with --bigrams).")
+    var gramBoost: Double = BM25.defaultGramBoost
+
     func validate() throws {
+        guard gramBoost >= 0 else { throw ValidationError("--gram-boost must be ≥ 0") }
         guard phraseBoost >= 0 else { throw ValidationError("--phrase-boost must be ≥ 0") }
         guard k1 >= 0 else { throw ValidationError("--k1 must be ≥ 0") }
         guard (0...1).contains(b) else { throw ValidationError("--b must be between 0 and 1") }
         guard titleBoost >= 0 else { throw ValidationError("--title-boost must be ≥ 0") }
     }
 
-    var similarity: BM25 { BM25(k1: k1, b: b, titleBoost: titleBoost, phraseBoost: phraseBoost) }
+    var similarity: BM25 { BM25(k1: k1, b: b, titleBoost: titleBoost, phraseBoost: phraseBoost, gramBoost: gramBoost) }
 }
 
 extension CorpusLayout: ExpressibleByArgument {}

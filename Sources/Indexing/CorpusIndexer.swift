@@ -16,18 +16,20 @@ public struct CorpusIndexer {
     public let corpus: URL
     public let indexDirectory: URL
     public let layout: CorpusLayout
+    public let bigrams: Bool
 
-    public init(corpus: URL, indexDirectory: URL, layout: CorpusLayout = .journal) {
+    public init(corpus: URL, indexDirectory: URL, layout: CorpusLayout = .journal, bigrams: Bool = false) {
         self.corpus = corpus
         self.indexDirectory = indexDirectory
         self.layout = layout
+        self.bigrams = bigrams
     }
 
     /// Reads every file, builds the index in memory and publishes it atomically.
     public func rebuild() throws -> (InvertedIndex, Report) {
         let started = DispatchTime.now()
         let reader = CorpusReader(root: corpus)
-        let builder = try IndexBuilder(layout: layout)
+        let builder = try IndexBuilder(layout: layout, bigrams: bigrams)
         var warnings: [CorpusWarning] = []
         var files = 0, articles = 0, bytes = 0
         for path in try reader.listFiles() {

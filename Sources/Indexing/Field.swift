@@ -4,12 +4,19 @@ public enum Field: UInt8, CaseIterable, Sendable, Codable, CustomStringConvertib
     /// The speaker's name and office.
     case author = 1
     case body = 2
+    /// Overlapping character bigrams of the ideographs of all three text fields (optional): a
+    /// match that does not depend on where the segmenter drew word boundaries.
+    case grams = 3
+
+    /// The fields that hold words (a query's words are looked up in these).
+    public static let textFields: [Field] = [.title, .author, .body]
 
     public var description: String {
         switch self {
         case .title: "title"
         case .author: "author"
         case .body: "body"
+        case .grams: "grams"
         }
     }
 

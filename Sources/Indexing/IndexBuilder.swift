@@ -6,14 +6,17 @@ import Articles
 public final class IndexBuilder {
     private let analyzer: Analyzer
     private let layout: CorpusLayout
+    private let bigrams: Bool
     private var index = InvertedIndex()
     /// Postings under construction: `[field][term] → (doc, positions)` appended in doc order.
     private var building: [[String: PostingList]] = Array(repeating: [:], count: Field.allCases.count)
     public private(set) var tokenCount = 0
 
-    public init(layout: CorpusLayout = .journal) throws {
+    /// `bigrams`: also index the `grams` field (character bigrams of every text field).
+    public init(layout: CorpusLayout = .journal, bigrams: Bool = false) throws {
         analyzer = try Analyzer()
         self.layout = layout
+        self.bigrams = bigrams
     }
 
     /// Adds every article of one file. Returns the number of articles added.
@@ -38,9 +41,13 @@ public final class IndexBuilder {
         let title = normalizer.normalize(lines: article.titleLines, in: bytes)
         let author = normalizer.normalize([article.author, article.affiliation].compactMap { $0 }.joined(separator: " "))
         let body = normalizer.normalize(lines: article.body, in: bytes)
-        addField(.title, analyzer.tokens(of: title), doc)
-        addField(.author, analyzer.tokens(of: author), doc)
-        addField(.body, analyzer.tokens(of: body), doc)
+        let fields = [(Field.title, analyzer.tokens(of: title)), (.author, analyzer.tokens(of: author)), (.body, analyzer.tokens(of: body))]
+        var grams: [Token] = []
+        for (field, tokens) in fields {
+            addField(field, tokens, doc)
+            if bigrams { grams += Analyzer.characterBigrams(of: tokens, startingAt: (grams.last?.position ?? -2) + 2) }
+        }
+        addField(.grams, grams, doc)
 
         // The body's source lines as they are, for display.
         var text: [UInt8] = []
@@ -63,7 +70,7 @@ public final class IndexBuilder {
         let f = Int(field.rawValue)
         for (term, list) in positions { building[f][term, default: PostingList()].append(doc, positions: list) }
         index.fieldLengths[f].append(UInt32(tokens.count))
-        tokenCount += tokens.count
+        if field != .grams { tokenCount += tokens.count }
     }
 
     /// Byte offset where each line starts (line breaks as the splitter counts them).

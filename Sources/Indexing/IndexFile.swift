@@ -17,7 +17,8 @@ import Foundation
 public enum IndexFile {
     public static let magic: [UInt8] = Array("CSIX".utf8)
     public static let endMagic: [UInt8] = Array("XISC".utf8)
-    public static let formatVersion: UInt32 = 1
+    /// 2: the optional `grams` field.
+    public static let formatVersion: UInt32 = 2
     public static let fileName = "index.csi"
 
     // MARK: Writing

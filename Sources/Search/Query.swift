@@ -27,14 +27,18 @@ public struct Clause: Sendable, Equatable {
     public var matcher: Matcher
     public var occur: Occur
     public var implicit: Bool
-    /// Restrict to one field (nil: every field, each with its boost).
+    /// Restrict to one field (nil: every text field, each with its boost).
     public var field: Field?
+    /// The character bigrams of the clause's text (matched in the `grams` field when the index
+    /// has one).
+    public var grams: [String]
 
-    public init(_ matcher: Matcher, occur: Occur = .should, implicit: Bool = false, field: Field? = nil) {
+    public init(_ matcher: Matcher, occur: Occur = .should, implicit: Bool = false, field: Field? = nil, grams: [String] = []) {
         self.matcher = matcher
         self.occur = occur
         self.implicit = implicit
         self.field = field
+        self.grams = grams
     }
 }
 

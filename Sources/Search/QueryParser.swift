@@ -26,14 +26,16 @@ public struct QueryParser {
     public func parse(_ text: String) throws -> Query {
         var clauses: [Clause] = []
         for chunk in try Self.chunks(text) {
-            let terms = analyzer.analyze(chunk.text).map(\.term)
+            let tokens = analyzer.analyze(chunk.text)
+            let terms = tokens.map(\.term)
             guard !terms.isEmpty else { continue }
+            let grams = Analyzer.characterBigrams(of: tokens).map(\.term)
             if chunk.quoted {
-                clauses.append(Clause(terms.count == 1 ? .term(terms[0]) : .phrase(terms), occur: .must))
+                clauses.append(Clause(terms.count == 1 ? .term(terms[0]) : .phrase(terms), occur: .must, grams: grams))
             } else if terms.count == 1 {
-                clauses.append(Clause(.term(terms[0])))
+                clauses.append(Clause(.term(terms[0]), grams: grams))
             } else {
-                clauses.append(Clause(.phrase(terms), implicit: true))
+                clauses.append(Clause(.phrase(terms), implicit: true, grams: grams))
             }
         }
         guard !clauses.isEmpty else { throw Failure.empty }

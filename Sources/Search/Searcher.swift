@@ -23,11 +23,13 @@ public final class Searcher {
     public let index: InvertedIndex
     public var similarity: BM25
     private let averageFieldLengths: [Double]
+    private let hasGrams: Bool
 
     public init(index: InvertedIndex, similarity: BM25 = BM25()) {
         self.index = index
         self.similarity = similarity
         averageFieldLengths = Field.allCases.map { index.averageFieldLength($0) }
+        hasGrams = !index.postings[Int(Field.grams.rawValue)].isEmpty
     }
 
     public func averageFieldLength(_ field: Field) -> Double { averageFieldLengths[Int(field.rawValue)] }
@@ -65,13 +67,30 @@ public final class Searcher {
         }
     }
 
+    /// The clause's character bigrams, matched in the `grams` field: all of them for a word-like
+    /// chunk, any for a longer one. Scored with `gramBoost`; an excluded clause excludes by words
+    /// only.
+    func gramPlan(_ clause: Clause) -> Plan? {
+        guard !clause.grams.isEmpty, clause.occur != .mustNot, clause.field == nil else { return nil }
+        var unique: [String] = []
+        for g in clause.grams where !unique.contains(g) { unique.append(g) }
+        let gramClause = Clause(clause.matcher, occur: clause.occur == .must ? .should : clause.occur, field: .grams)
+        let minimum = unique.count <= Self.wholeWordPieces ? unique.count : 1
+        return Plan(
+            clause: gramClause, required: unique.map { .term($0) }, minimumMatch: minimum,
+            scored: unique.map { (Matcher.term($0), similarity.gramBoost) })
+    }
+
     func fields(of clause: Clause) -> [Field] {
-        clause.field.map { [$0] } ?? Field.allCases
+        clause.field.map { [$0] } ?? Field.textFields
     }
 
     /// Ranks every matching article and returns `limit` of them starting at rank `offset`.
     public func search(_ query: Query, limit: Int = 10, offset: Int = 0, explain: Bool = false) -> SearchResult {
-        let plans = query.clauses.map(plan)
+        var plans = query.clauses.map(plan)
+        if hasGrams && similarity.gramBoost > 0 {
+            plans += query.clauses.compactMap(gramPlan)
+        }
         let n = index.documentCount
         var scores = [Double](repeating: 0, count: n)
         var shouldMatched = [UInt16](repeating: 0, count: n)

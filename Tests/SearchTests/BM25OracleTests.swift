@@ -20,7 +20,7 @@ import Testing
         var scores = [Double](repeating: 0, count: docs.count)
         var matched = [Bool](repeating: false, count: docs.count)
         for clause in clauses {
-            for field in Field.allCases {
+            for field in Field.textFields {
                 let tfs = docs.map { count(clause.matcher.terms, in: $0[field]!) }
                 let df = Double(tfs.filter { $0 > 0 }.count)
                 guard df > 0 else { continue }

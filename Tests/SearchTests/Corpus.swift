@@ -13,8 +13,16 @@ enum Corpus {
         return try! reader.listFiles().map { try! reader.read($0).get() }
     }()
 
+    /// Words only (what the brute-force oracle models).
     static let index: InvertedIndex = {
         let builder = try! IndexBuilder()
+        for file in files { builder.add(file) }
+        return builder.finish()
+    }()
+
+    /// Words and character bigrams: what `committee-search index` builds by default.
+    static let defaultIndex: InvertedIndex = {
+        let builder = try! IndexBuilder(bigrams: true)
         for file in files { builder.add(file) }
         return builder.finish()
     }()
