@@ -1,5 +1,6 @@
 import Analysis
 import ArgumentParser
+import Evaluation
 import Foundation
 import Indexing
 import Search
@@ -27,15 +28,27 @@ struct SearchCommand: ParsableCommand {
     @Flag(name: .long, help: "Show how each score was made (per term and field: tf, df, idf).")
     var explain = false
 
+    @Option(help: "Run every query of this file (`QID<TAB>text` per line) instead of QUERY.")
+    var queries: String?
+
+    @Option(help: "With --queries: write a TREC run file (`QID Q0 DOCID RANK SCORE TAG`).")
+    var runOut: String?
+
+    @Option(help: "With --queries: the run's tag.")
+    var tag = "committee-search"
+
     @Argument(help: "The query.")
     var query: [String] = []
 
     func validate() throws {
         guard top > 0 else { throw ValidationError("--top must be at least 1") }
+        if queries != nil && !query.isEmpty { throw ValidationError("give either QUERY or --queries, not both") }
+        if runOut != nil && queries == nil { throw ValidationError("--run-out needs --queries") }
     }
 
     func run() throws {
         try reportingErrors {
+            if let queries { return try runBatch(queries) }
             let text = query.joined(separator: " ")
             guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw CLIError("empty query: give the words to search for, e.g. committee-search search 两个薄弱", code: 2)
@@ -62,6 +75,30 @@ struct SearchCommand: ParsableCommand {
             } else {
                 print(TextOutput(colour: isatty(STDOUT_FILENO) != 0).render(query: text, result: result, hits: rendered, tookMilliseconds: tookMilliseconds), terminator: "")
             }
+        }
+    }
+}
+
+extension SearchCommand {
+    /// Every query of a file, ranked to `--top`; a TREC run to `--run-out` (or standard output).
+    func runBatch(_ path: String) throws {
+        let queryFile: QueryFile
+        do {
+            queryFile = try QueryFile(parsing: try readTextFile(path, what: "queries"), file: path)
+        } catch let error as TRECFormatError {
+            throw CLIError(error.description)
+        }
+        let index = try location.openOrBuild(quiet: true)
+        let outcome = try BatchSearch(index: index, similarity: ranking.similarity, depth: top).run(queryFile)
+        for failure in outcome.failures {
+            FileHandle.standardError.write(Data("warning: query \(failure.id) not run: \(failure.reason)\n".utf8))
+        }
+        if let runOut {
+            try outcome.run.write(to: runOut, tag: tag, queries: queryFile)
+            let hits = outcome.run.results.values.reduce(0) { $0 + $1.count }
+            FileHandle.standardError.write(Data("\(queryFile.queries.count) queries, \(hits) results → \(runOut)\n".utf8))
+        } else {
+            print(outcome.run.formatted(tag: tag, queryOrder: queryFile.queries.map(\.id)), terminator: "")
         }
     }
 }

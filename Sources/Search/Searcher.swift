@@ -148,7 +148,8 @@ public final class Searcher {
         let hits = page.map { entry in
             Hit(doc: entry.doc, score: entry.score, explanation: explain ? self.explain(plans, entry.doc) : nil)
         }
-        let groups = plans.filter { $0.clause.occur != .mustNot }.map { plan in
+        // Bigram plans only repeat their clause's text: snippets mark the words.
+        let groups = plans.filter { $0.clause.occur != .mustNot && $0.clause.field != .grams }.map { plan in
             plan.scored.map(\.matcher).sorted { $0.terms.count > $1.terms.count }
         }
         return SearchResult(totalHits: total, hits: Array(hits), matcherGroups: groups)

@@ -87,7 +87,13 @@ public struct SnippetBuilder {
             }
             matches.append(contentsOf: found.map { ($0, g) })
         }
-        matches.sort { $0.range.lowerBound < $1.range.lowerBound }
+        matches.sort { $0.range.lowerBound < $1.range.lowerBound || ($0.range.lowerBound == $1.range.lowerBound && $0.range.count > $1.range.count) }
+        // Overlapping matches (a word inside a phrase of another clause): keep the first, longest.
+        var disjoint: [(range: Range<Int>, matcher: Int)] = []
+        for match in matches where disjoint.last.map({ $0.range.upperBound <= match.range.lowerBound }) ?? true {
+            disjoint.append(match)
+        }
+        matches = disjoint
         if matches.isEmpty {
             // Matched on title or author only: show the opening of the body.
             let end = Self.advance(bytes, from: 0, characters: contextBefore + contextAfter, stopAtLineBreak: true)

@@ -207,3 +207,48 @@ import Testing
         #expect(result.stderr.contains("error: relevance gate failed"))
     }
 }
+
+/// Batch search and evaluation output.
+@Suite(.serialized) struct BatchTests {
+    @Test func batchSearchWritesATRECRunThatEvalScoresTheSame() throws {
+        let dir = CLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = CLITests.repository.appendingPathComponent("corpus").path
+        let queries = dir.appendingPathComponent("q.tsv")
+        try "a1\t周均发\na2\t两个薄弱\na3\t鲸鱼\n".write(to: queries, atomically: true, encoding: .utf8)
+        let run = dir.appendingPathComponent("run.txt")
+        let index = dir.appendingPathComponent("idx").path
+        let result = try CLITests.run(["search", "--corpus", corpus, "--index", index, "--queries", queries.path, "--run-out", run.path, "--top", "5"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = try String(contentsOf: run, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "a1 Q0 000_07fd9a4553e8b7fc#1 1 " + lines.first!.split(separator: " ")[4] + " committee-search")
+        #expect(lines.allSatisfy { $0.split(separator: " ").count == 6 })
+        #expect(!lines.contains { $0.hasPrefix("a3 ") })
+        let ranks = lines.filter { $0.hasPrefix("a2 ") }.map { Int($0.split(separator: " ")[3])! }
+        #expect(ranks == Array(1...ranks.count) && ranks.count <= 5)
+
+        let qrels = dir.appendingPathComponent("qrels.txt")
+        try "a1 0 000_07fd9a4553e8b7fc#1 2\na2 0 000_07fd9a4553e8b7fc#1 2\na3 0 000_07fd9a4553e8b7fc#2 1\n".write(to: qrels, atomically: true, encoding: .utf8)
+        let eval = try CLITests.run(["eval", "--index", index, "--queries", queries.path, "--qrels", qrels.path, "--json"])
+        #expect(eval.status == 0, "\(eval.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(eval.stdout.utf8)) as? [String: Any])
+        let measures = try #require(object["measures"] as? [String: Double])
+        #expect(Set(measures.keys) == ["ndcg_cut_10", "ndcg_cut_20", "map", "recip_rank", "P_5", "P_10", "recall_10", "recall_100"])
+        let perQuery = try #require(object["per_query"] as? [String: [String: Double]])
+        #expect(perQuery["a1"]?["recip_rank"] == 1)
+        #expect(perQuery["a3"]?["recip_rank"] == 0)
+        // MRR over all three judged queries, a3 (no results) counting 0.
+        let mrr = try #require(measures["recip_rank"])
+        #expect(abs(mrr - (1 + perQuery["a2"]!["recip_rank"]! + 0) / 3) < 1e-12)
+    }
+
+    @Test func evalRejectsMalformedFiles() throws {
+        let dir = CLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let queries = dir.appendingPathComponent("q.tsv")
+        try "a1 周均发\n".write(to: queries, atomically: true, encoding: .utf8)
+        let result = try CLITests.run(["eval", "--index", dir.path, "--queries", queries.path, "--qrels", queries.path])
+        #expect(result.status == 1)
+        #expect(result.stderr == "error: \(queries.path):1: expected `QID<TAB>query text`\n")
+    }
+}
