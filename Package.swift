@@ -13,7 +13,7 @@ let package = Package(
     ],
     targets: [
         // Debian's ICU, linked through pkg-config; Debian exports only version-suffixed symbols.
-        .systemLibrary(name: "CICU", pkgConfig: "icu-uc", providers: [.apt(["libicu-dev"])]),
+        .systemLibrary(name: "CICU", pkgConfig: "icu-i18n", providers: [.apt(["libicu-dev"])]),
         // A small C shim whose header names no ICU type (Foundation carries a private ICU whose
         // types would clash with Debian's in any module that imports both).
         // The only Swift module that sees ICU: word breaks and NFKC behind a pure Swift API.

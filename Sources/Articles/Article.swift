@@ -32,6 +32,13 @@ public struct Article: Sendable, Equatable {
         return keyIncludesOrdinal ? "\(stem)#\(ordinal + 1)" : stem
     }
 
+    /// Moves every line number by `offset` (an article read from a window of a larger file).
+    public mutating func shiftLines(by offset: Int) {
+        guard offset != 0 else { return }
+        bodyLines = (bodyLines.lowerBound + offset)...(bodyLines.upperBound + offset)
+        lineRanges = lineRanges.map { ($0.lowerBound + offset)...($0.upperBound + offset) }
+    }
+
     public init(
         file: String, ordinal: Int, title: String, subtitle: String? = nil, titleIsDerived: Bool, author: String?, affiliation: String?,
         bodyLines: ClosedRange<Int>, lineRanges: [ClosedRange<Int>], body: [SourceLine], titleLines: [SourceLine]

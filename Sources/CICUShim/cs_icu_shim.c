@@ -5,6 +5,9 @@
 #include <unicode/utext.h>
 #include <unicode/unorm2.h>
 #include <unicode/uchar.h>
+#include <unicode/ucsdet.h>
+#include <unicode/ucnv.h>
+#include <string.h>
 
 int32_t cs_word_breaker_open(cs_word_breaker *breaker, const char *locale) {
     UErrorCode status = U_ZERO_ERROR;
@@ -51,3 +54,32 @@ int32_t cs_nfkc_normalize(const void *normalizer, const uint16_t *src, int32_t l
 }
 
 int32_t cs_fold_case(int32_t c) { return (int32_t)u_foldCase((UChar32)c, U_FOLD_CASE_DEFAULT); }
+
+int32_t cs_detect_charset(const char *bytes, int32_t length, char *name, int32_t capacity, int32_t *confidence) {
+    UErrorCode status = U_ZERO_ERROR;
+    UCharsetDetector *detector = ucsdet_open(&status);
+    if (U_FAILURE(status)) return (int32_t)status;
+    ucsdet_setText(detector, bytes, length, &status);
+    const UCharsetMatch *match = ucsdet_detect(detector, &status);
+    if (U_SUCCESS(status) && match != NULL) {
+        const char *found = ucsdet_getName(match, &status);
+        *confidence = ucsdet_getConfidence(match, &status);
+        if (U_SUCCESS(status) && found != NULL) {
+            strncpy(name, found, (size_t)capacity - 1);
+            name[capacity - 1] = 0;
+        }
+    } else if (U_SUCCESS(status)) {
+        *confidence = 0;
+        name[0] = 0;
+    }
+    ucsdet_close(detector);
+    return (int32_t)status;
+}
+
+int32_t cs_convert_to_utf8(const char *charset, const char *source, int32_t length, char *dest, int32_t capacity,
+                           int32_t *status_out) {
+    UErrorCode status = U_ZERO_ERROR;
+    int32_t written = ucnv_convert("UTF-8", charset, dest, capacity, source, length, &status);
+    *status_out = (int32_t)status;
+    return written;
+}

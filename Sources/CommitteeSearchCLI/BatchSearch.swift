@@ -6,7 +6,7 @@ import Search
 
 /// Runs every query of a query file and collects a TREC run, timing each search in-process.
 struct BatchSearch {
-    var index: InvertedIndex
+    var index: any SearchableIndex
     var similarity: BM25
     var depth: Int
 
@@ -29,8 +29,10 @@ struct BatchSearch {
             let started = DispatchTime.now()
             do {
                 let query = try parser.parse(text)
-                let result = searcher.search(query, limit: depth)
-                run.results[id] = result.hits.map { Run.Entry(document: index.document($0.doc).key, score: $0.score) }
+                let result = try searcher.search(query, limit: depth)
+                run.results[id] = try result.hits.map { Run.Entry(document: try index.document($0.doc).key, score: $0.score) }
+            } catch let error as IndexError {
+                throw CLIError(error.description)
             } catch {
                 failures.append((id, "\(error)"))
                 run.results[id] = []

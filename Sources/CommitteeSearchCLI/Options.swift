@@ -22,25 +22,27 @@ struct LocationOptions: ParsableArguments {
     var corpusURL: URL { URL(fileURLWithPath: corpus) }
     var indexURL: URL { URL(fileURLWithPath: index) }
 
-    /// Opens the index; when there is none yet, builds it from the corpus first.
-    func openOrBuild(quiet: Bool) throws -> InvertedIndex {
-        if IndexFile.exists(in: indexURL) {
-            do {
-                return try IndexFile.read(from: indexURL, analyzerVersion: Analyzer.version)
-            } catch let error as IndexError {
-                throw CLIError(error.description)
+    var directory: IndexDirectory { IndexDirectory(url: indexURL) }
+
+    /// Opens the newest version of the index; when there is none yet, builds it from the corpus.
+    func openOrBuild(quiet: Bool) throws -> any SearchableIndex {
+        do {
+            if directory.exists { return try directory.open(analyzerVersion: Analyzer.version) }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: corpusURL.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw CLIError("no index at \(index) and no corpus directory at \(corpus): pass --corpus DIR (or --index DIR)")
             }
+            if !quiet { FileHandle.standardError.write(Data("building the index of \(corpus) in \(index) …\n".utf8)) }
+            let report = try IndexWriter(directory: directory, corpus: corpusURL, layout: layout, bigrams: bigrams).update()
+            for warning in report.skipped {
+                FileHandle.standardError.write(Data("warning: skipped \(warning)\n".utf8))
+            }
+            return try directory.open(analyzerVersion: Analyzer.version)
+        } catch let error as IndexError {
+            throw CLIError(error.description)
+        } catch let failure as CorpusReader.Failure {
+            throw CLIError(failure.description)
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: corpusURL.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CLIError("no index at \(index) and no corpus directory at \(corpus): pass --corpus DIR (or --index DIR)")
-        }
-        if !quiet { FileHandle.standardError.write(Data("building the index of \(corpus) in \(index) …\n".utf8)) }
-        let (built, report) = try CorpusIndexer(corpus: corpusURL, indexDirectory: indexURL, layout: layout, bigrams: bigrams).rebuild()
-        for warning in report.warnings {
-            FileHandle.standardError.write(Data("warning: skipped \(warning)\n".utf8))
-        }
-        return built
     }
 }
 

@@ -63,11 +63,17 @@ struct SearchCommand: ParsableCommand {
             let index = try location.openOrBuild(quiet: json)
             let started = DispatchTime.now()
             let searcher = Searcher(index: index, similarity: ranking.similarity)
-            let result = searcher.search(parsed, limit: top, explain: explain)
-            let snippets = SnippetBuilder(analyzer: analyzer)
-            let rendered = result.hits.map { hit in
-                RenderedHit(hit: hit, document: index.document(hit.doc),
-                            snippet: snippets.snippets(for: index.document(hit.doc), groups: result.matcherGroups).first)
+            let result: SearchResult
+            let rendered: [RenderedHit]
+            do {
+                result = try searcher.search(parsed, limit: top, explain: explain)
+                let snippets = SnippetBuilder(analyzer: analyzer)
+                rendered = try result.hits.map { hit in
+                    let document = try index.document(hit.doc)
+                    return RenderedHit(hit: hit, document: document, snippet: snippets.snippets(for: document, groups: result.matcherGroups).first)
+                }
+            } catch let error as IndexError {
+                throw CLIError(error.description)
             }
             let tookMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
             if json {

@@ -25,14 +25,15 @@ struct BinaryWriter {
     mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
 }
 
-/// Reads what `BinaryWriter` wrote; every read is bounds-checked and throws on damage.
+/// Reads what `BinaryWriter` wrote from borrowed bytes (a memory map or an array the caller
+/// keeps alive); every read is bounds-checked and throws on damage.
 struct BinaryReader {
-    let bytes: [UInt8]
+    let bytes: UnsafeRawBufferPointer
     private(set) var offset: Int
     let end: Int
     let file: String
 
-    init(_ bytes: [UInt8], file: String, offset: Int = 0, end: Int? = nil) {
+    init(_ bytes: UnsafeRawBufferPointer, file: String, offset: Int = 0, end: Int? = nil) {
         self.bytes = bytes
         self.offset = offset
         self.end = end ?? bytes.count
@@ -92,11 +93,19 @@ struct BinaryReader {
     mutating func string() throws -> String {
         let n = try count()
         guard offset + n <= end else { throw damaged("string runs past the end") }
-        guard let s = String(validating: bytes[offset..<(offset + n)], as: UTF8.self) else {
+        guard let s = String(validating: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + n)]), as: UTF8.self) else {
             throw damaged("invalid UTF-8 in a string")
         }
         offset += n
         return s
+    }
+
+    /// Raw bytes of a length-prefixed string, without decoding.
+    mutating func stringBytes() throws -> UnsafeRawBufferPointer {
+        let n = try count()
+        guard offset + n <= end else { throw damaged("string runs past the end") }
+        defer { offset += n }
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + n)])
     }
 
     mutating func optionalString() throws -> String? {

@@ -1,14 +1,31 @@
 import Foundation
+import ICUText
 
-/// A source file of the corpus, read and ready to split.
-public struct CorpusFile: Sendable {
+/// A corpus file as scanned: its fingerprint and how to decode it.
+public struct ScannedFile: Sendable, Equatable {
+    public enum Encoding: Sendable, Equatable {
+        case utf8
+        /// Converted with ICU from this charset (GB18030, UTF-16LE, …).
+        case converted(String)
+    }
+
     /// Path relative to the corpus root, with `/` separators.
     public var path: String
-    /// UTF-8 text (a byte-order mark removed).
-    public var bytes: [UInt8]
-    /// Fingerprint of the bytes as read from disk.
-    public var contentHash: UInt64
     public var size: Int
+    /// FNV-1a 64 of the bytes on disk.
+    public var contentHash: UInt64
+    public var encoding: Encoding
+
+    public var hashString: String { String(format: "%016llx", contentHash) }
+}
+
+/// A stretch of a corpus file, decoded to UTF-8 and cut at a blank line, so that large files are
+/// read and indexed a window at a time.
+public struct CorpusWindow: Sendable {
+    public var path: String
+    public var bytes: [UInt8]
+    /// 1-based number of the window's first line in the file.
+    public var firstLine: Int
 }
 
 /// Something wrong with one file: it is skipped, the rest of the batch goes on.
@@ -18,12 +35,22 @@ public struct CorpusWarning: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String { "\(path): \(reason)" }
 }
 
-/// Lists and reads the `*.txt` files under a corpus directory (recursively, in path order).
+/// Lists, fingerprints and reads the `*.txt` files under a corpus directory.
+///
+/// UTF-8 (with or without a byte-order mark, LF or CRLF) is read as it is; UTF-16 with a BOM,
+/// and other encodings that ICU's detector names with confidence (GB18030/GBK, Big5), are
+/// converted. Empty, binary (NUL bytes), unreadable and undecodable files, and broken links, are
+/// reported as warnings.
 public struct CorpusReader: Sendable {
     public let root: URL
+    /// Large UTF-8 files are indexed this many bytes at a time (cut at a blank line).
+    public var windowSize: Int
+    /// Least confidence (0–100) to trust ICU's guess of a non-UTF-8 encoding.
+    public static let minimumConfidence = 50
 
-    public init(root: URL) {
+    public init(root: URL, windowSize: Int = 8 << 20) {
         self.root = root.standardizedFileURL
+        self.windowSize = windowSize
     }
 
     public enum Failure: Error, CustomStringConvertible {
@@ -35,41 +62,221 @@ public struct CorpusReader: Sendable {
         }
     }
 
-    /// Relative paths of the corpus's text files, sorted.
+    /// Relative paths of the corpus's text files (broken links included), sorted by bytes.
     public func listFiles() throws -> [String] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw Failure.missingDirectory(root.path)
         }
-        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else {
+        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
             throw Failure.missingDirectory(root.path)
         }
         var paths: [String] = []
         let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
         for case let url as URL in enumerator where url.pathExtension.lowercased() == "txt" {
-            let full = url.standardizedFileURL.path
+            let full = url.path
             guard full.hasPrefix(prefix) else { continue }
             paths.append(String(full.dropFirst(prefix.count)))
         }
-        return paths.sorted()
+        return paths.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
 
-    /// Reads one file; returns a warning instead when it cannot be used.
-    public func read(_ path: String) -> Result<CorpusFile, CorpusWarning> {
-        let url = root.appendingPathComponent(path)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            let exists = (try? url.checkResourceIsReachable()) ?? false
-            return .failure(CorpusWarning(path: path, reason: exists ? "cannot be read (permissions?)" : "cannot be read (broken link or missing)"))
+    private func open(_ path: String) -> Result<FileHandle, CorpusWarning> {
+        let full = root.appendingPathComponent(path).path
+        if let handle = FileHandle(forReadingAtPath: full) { return .success(handle) }
+        var info = stat()
+        if lstat(full, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK && stat(full, &info) != 0 {
+            return .failure(CorpusWarning(path: path, reason: "broken symbolic link"))
         }
-        var bytes = [UInt8](data)
-        let hash = ContentHash.fnv1a64(bytes)
-        let size = bytes.count
-        if bytes.isEmpty { return .failure(CorpusWarning(path: path, reason: "empty file")) }
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        if bytes.contains(0) { return .failure(CorpusWarning(path: path, reason: "binary file (contains NUL bytes)")) }
-        guard String(validating: bytes, as: UTF8.self) != nil else {
-            return .failure(CorpusWarning(path: path, reason: "not valid UTF-8"))
+        return .failure(CorpusWarning(path: path, reason: "cannot be read (\(String(cString: strerror(errno))))"))
+    }
+
+    /// Reads a file once, in chunks: its size and hash, and whether and how it can be decoded.
+    public func scan(_ path: String) -> Result<ScannedFile, CorpusWarning> {
+        let handle: FileHandle
+        switch open(path) {
+        case .success(let h): handle = h
+        case .failure(let warning): return .failure(warning)
         }
-        return .success(CorpusFile(path: path, bytes: bytes, contentHash: hash, size: size))
+        defer { try? handle.close() }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var size = 0
+        var head: [UInt8] = []
+        var validator = UTF8Validator()
+        var sawNUL = false
+        while true {
+            let chunk: Data
+            do {
+                guard let data = try handle.read(upToCount: 1 << 20), !data.isEmpty else { break }
+                chunk = data
+            } catch {
+                return .failure(CorpusWarning(path: path, reason: "cannot be read (\(error.localizedDescription))"))
+            }
+            let bytes = [UInt8](chunk)
+            hash = ContentHash.fnv1a64(bytes, seed: hash)
+            if head.count < 65536 { head += bytes.prefix(65536 - head.count) }
+            if size == 0 && bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+                validator.feed(bytes.dropFirst(3))
+            } else {
+                validator.feed(bytes[...])
+            }
+            if !sawNUL && bytes.contains(0) { sawNUL = true }
+            size += bytes.count
+        }
+        validator.finish()
+        if size == 0 { return .failure(CorpusWarning(path: path, reason: "empty file")) }
+        var file = ScannedFile(path: path, size: size, contentHash: hash, encoding: .utf8)
+        if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) {
+            file.encoding = .converted(head[0] == 0xFF ? "UTF-16LE" : "UTF-16BE")
+            return .success(file)
+        }
+        if sawNUL { return .failure(CorpusWarning(path: path, reason: "binary file (contains NUL bytes), not text")) }
+        if validator.isValid { return .success(file) }
+        guard let guess = CharsetDecoder.detect(head), guess.confidence >= Self.minimumConfidence,
+            !guess.charset.hasPrefix("UTF-8"), !guess.charset.hasPrefix("ISO-8859"), !guess.charset.hasPrefix("windows-125")
+        else {
+            return .failure(CorpusWarning(path: path, reason: "not UTF-8, and its encoding could not be detected with confidence"))
+        }
+        file.encoding = .converted(guess.charset)
+        return .success(file)
+    }
+
+    /// Calls `body` with the file's text, decoded to UTF-8, a window at a time.
+    public func forEachWindow(_ file: ScannedFile, _ body: (CorpusWindow) throws -> Void) throws -> Result<Void, CorpusWarning> {
+        let handle: FileHandle
+        switch open(file.path) {
+        case .success(let h): handle = h
+        case .failure(let warning): return .failure(warning)
+        }
+        defer { try? handle.close() }
+        if case .converted(let charset) = file.encoding {
+            let raw: [UInt8]
+            do { raw = [UInt8](try handle.readToEnd() ?? Data()) } catch {
+                return .failure(CorpusWarning(path: file.path, reason: "cannot be read (\(error.localizedDescription))"))
+            }
+            guard var utf8 = CharsetDecoder.convert(raw, from: charset) else {
+                return .failure(CorpusWarning(path: file.path, reason: "cannot be converted from \(charset)"))
+            }
+            if utf8.starts(with: [0xEF, 0xBB, 0xBF]) { utf8.removeFirst(3) }
+            var line = 1
+            for piece in Self.cut(utf8, windowSize: windowSize) {
+                try body(CorpusWindow(path: file.path, bytes: piece, firstLine: line))
+                line += Self.lineBreaks(in: piece)
+            }
+            return .success(())
+        }
+        var pending: [UInt8] = []
+        var line = 1
+        var first = true
+        while true {
+            let data: Data?
+            do { data = try handle.read(upToCount: windowSize) } catch {
+                return .failure(CorpusWarning(path: file.path, reason: "cannot be read (\(error.localizedDescription))"))
+            }
+            let atEnd = data == nil || data!.isEmpty
+            if let data { pending += data }
+            if first && pending.starts(with: [0xEF, 0xBB, 0xBF]) { pending.removeFirst(3) }
+            first = false
+            if atEnd {
+                if !pending.isEmpty { try body(CorpusWindow(path: file.path, bytes: pending, firstLine: line)) }
+                return .success(())
+            }
+            if pending.count >= windowSize, let cut = Self.blankLineCut(pending) {
+                let window = Array(pending[..<cut])
+                try body(CorpusWindow(path: file.path, bytes: window, firstLine: line))
+                line += Self.lineBreaks(in: window)
+                pending.removeFirst(cut)
+            }
+        }
+    }
+
+    /// The whole file as one UTF-8 buffer (tests and small tools).
+    public func read(_ path: String) -> Result<(ScannedFile, [UInt8]), CorpusWarning> {
+        switch scan(path) {
+        case .failure(let warning): return .failure(warning)
+        case .success(let file):
+            var bytes: [UInt8] = []
+            let windowed = CorpusReader(root: root, windowSize: Int.max / 4)
+            do {
+                switch try windowed.forEachWindow(file, { bytes += $0.bytes }) {
+                case .failure(let warning): return .failure(warning)
+                case .success: return .success((file, bytes))
+                }
+            } catch {
+                return .failure(CorpusWarning(path: path, reason: "\(error)"))
+            }
+        }
+    }
+
+    /// Where to cut a buffer: just after its last blank line (or, failing that, its last line break).
+    static func blankLineCut(_ bytes: [UInt8]) -> Int? {
+        var i = bytes.count - 1
+        var lastBreak: Int? = nil
+        while i > 0 {
+            if bytes[i] == 0x0A {
+                if lastBreak == nil { lastBreak = i + 1 }
+                var j = i - 1
+                if j >= 0 && bytes[j] == 0x0D { j -= 1 }
+                if j >= 0 && bytes[j] == 0x0A { return i + 1 }
+            }
+            i -= 1
+        }
+        return lastBreak
+    }
+
+    static func cut(_ bytes: [UInt8], windowSize: Int) -> [[UInt8]] {
+        var pieces: [[UInt8]] = []
+        var rest = bytes[...]
+        while rest.count > windowSize {
+            let head = Array(rest.prefix(windowSize))
+            guard let at = blankLineCut(head), at > 0 else { break }
+            pieces.append(head.prefix(at).map { $0 })
+            rest = rest.dropFirst(at)
+        }
+        pieces.append(Array(rest))
+        return pieces
+    }
+
+    /// Line breaks as the splitter counts them (`\n`, `\r\n` or a lone `\r`).
+    static func lineBreaks(in bytes: [UInt8]) -> Int {
+        var count = 0
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 0x0A { count += 1 } else if bytes[i] == 0x0D {
+                count += 1
+                if i + 1 < bytes.count && bytes[i + 1] == 0x0A { i += 1 }
+            }
+            i += 1
+        }
+        return count
+    }
+}
+
+/// Streaming UTF-8 validation across chunk boundaries.
+struct UTF8Validator {
+    private var carry: [UInt8] = []
+    private(set) var isValid = true
+
+    mutating func feed(_ chunk: ArraySlice<UInt8>) {
+        guard isValid else { return }
+        var bytes = carry + chunk
+        carry = []
+        // Keep an incomplete sequence at the end for the next chunk.
+        var back = 0
+        var i = bytes.count - 1
+        while i >= 0 && back < 4 && bytes[i] & 0xC0 == 0x80 { i -= 1; back += 1 }
+        if i >= 0 {
+            let lead = bytes[i]
+            let need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+            if need > back + 1 {
+                carry = Array(bytes[i...])
+                bytes.removeSubrange(i...)
+            }
+        }
+        if String(validating: bytes, as: UTF8.self) == nil { isValid = false }
+    }
+
+    mutating func finish() {
+        if !carry.isEmpty { isValid = false }
     }
 }

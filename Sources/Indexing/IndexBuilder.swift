@@ -19,15 +19,32 @@ public final class IndexBuilder {
         self.bigrams = bigrams
     }
 
-    /// Adds every article of one file. Returns the number of articles added.
+    /// Adds every article of a window of a file; their ordinals in the file start at
+    /// `firstOrdinal`. Returns the number of articles added.
     @discardableResult
-    public func add(_ file: CorpusFile) -> Int {
-        let articles = layout.split(file: file.path, bytes: file.bytes)
-        let lineStarts = Self.lineStartOffsets(file.bytes)
-        for article in articles { add(article, bytes: file.bytes, lineStarts: lineStarts) }
-        index.sources.append(.init(path: file.path, size: file.size, contentHash: file.contentHash))
+    public func add(_ window: CorpusWindow, firstOrdinal: Int = 0) -> Int {
+        var articles = layout.split(file: window.path, bytes: window.bytes)
+        let lineStarts = Self.lineStartOffsets(window.bytes)
+        for i in articles.indices {
+            articles[i].ordinal += firstOrdinal
+            articles[i].shiftLines(by: window.firstLine - 1)
+        }
+        for article in articles { add(article, bytes: window.bytes, lineStarts: lineStarts, lineOffset: window.firstLine - 1) }
         return articles.count
     }
+
+    /// Adds a whole file held in memory.
+    @discardableResult
+    public func add(path: String, bytes: [UInt8]) -> Int {
+        add(CorpusWindow(path: path, bytes: bytes, firstLine: 1))
+    }
+
+    /// Documents added so far.
+    public var documentCount: Int { index.documents.count }
+
+    /// A rough count of the bytes the builder holds (postings, positions, stored text): the
+    /// writer flushes a segment when it passes its budget.
+    public private(set) var estimatedMemory = 0
 
     /// The finished index (the builder can be discarded afterwards).
     public func finish() -> InvertedIndex {
@@ -35,7 +52,7 @@ public final class IndexBuilder {
         return index
     }
 
-    private func add(_ article: Article, bytes: [UInt8], lineStarts: [Int]) {
+    private func add(_ article: Article, bytes: [UInt8], lineStarts: [Int], lineOffset: Int) {
         let doc = DocID(index.documents.count)
         let normalizer = analyzer.normalizer
         let title = normalizer.normalize(lines: article.titleLines, in: bytes)
@@ -55,20 +72,25 @@ public final class IndexBuilder {
         for (i, line) in article.body.enumerated() {
             if i > 0 { text.append(0x0A) }
             text.append(contentsOf: bytes[line.range])
-            bodyLines.append(.init(number: Self.lineNumber(of: line.range.lowerBound, lineStarts), standsAlone: line.standsAlone))
+            bodyLines.append(.init(number: lineOffset + Self.lineNumber(of: line.range.lowerBound, lineStarts), standsAlone: line.standsAlone))
         }
         index.documents.append(StoredDocument(
             key: article.documentKey, file: article.file, title: article.title, subtitle: article.subtitle,
             titleIsDerived: article.titleIsDerived, author: article.author, affiliation: article.affiliation,
             lineStart: article.bodyLines.lowerBound, lineEnd: article.bodyLines.upperBound, lineRanges: article.lineRanges,
             body: String(decoding: text, as: UTF8.self), bodyLines: bodyLines))
+        estimatedMemory += text.count + 64 * bodyLines.count + 256
     }
 
     private func addField(_ field: Field, _ tokens: [Token], _ doc: DocID) {
         var positions: [String: [UInt32]] = [:]
         for token in tokens { positions[token.term, default: []].append(UInt32(token.position)) }
         let f = Int(field.rawValue)
-        for (term, list) in positions { building[f][term, default: PostingList()].append(doc, positions: list) }
+        for (term, list) in positions {
+            if building[f][term] == nil { estimatedMemory += term.utf8.count + 96 }
+            building[f][term, default: PostingList()].append(doc, positions: list)
+            estimatedMemory += 12 + 4 * list.count
+        }
         index.fieldLengths[f].append(UInt32(tokens.count))
         if field != .grams { tokenCount += tokens.count }
     }

@@ -1,6 +1,8 @@
 /// Why an index cannot be used. Every case names the file and says how to recover.
 public enum IndexError: Error, Equatable, CustomStringConvertible {
     case missing(path: String)
+    case missingFile(file: String)
+    case locked(path: String, pid: Int?)
     case damaged(file: String, detail: String)
     case unsupportedVersion(file: String, found: UInt32, supported: UInt32)
     case staleAnalyzer(file: String, found: UInt32, current: UInt32)
@@ -10,6 +12,11 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .missing(let path):
             "no index at \(path): run `committee-search index` to build it"
+        case .missingFile(let file):
+            "index file \(file) is missing; run `committee-search index --full` to rebuild the index"
+        case .locked(let path, let pid):
+            "the index \(path) is being updated by another process"
+                + (pid.map { " (pid \($0))" } ?? "") + "; wait for it to finish"
         case .damaged(let file, let detail):
             "index file \(file) is damaged (\(detail)); run `committee-search index --full` to rebuild it"
         case .unsupportedVersion(let file, let found, let supported):

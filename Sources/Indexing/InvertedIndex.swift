@@ -6,25 +6,11 @@ public struct InvertedIndex: Sendable, Equatable {
     /// `fieldLengths[field.rawValue][doc]`: number of tokens.
     public var fieldLengths: [[UInt32]]
     public var documents: [StoredDocument]
-    /// Content fingerprints of the source files the index was built from (path → hash).
-    public var sources: [SourceFile]
-
-    public struct SourceFile: Sendable, Equatable {
-        public var path: String
-        public var size: Int
-        public var contentHash: UInt64
-        public init(path: String, size: Int, contentHash: UInt64) {
-            self.path = path
-            self.size = size
-            self.contentHash = contentHash
-        }
-    }
 
     public init() {
         postings = Array(repeating: [:], count: Field.allCases.count)
         fieldLengths = Array(repeating: [], count: Field.allCases.count)
         documents = []
-        sources = []
     }
 
     public var documentCount: Int { documents.count }

@@ -7,18 +7,18 @@ public struct FieldMatches: Sendable, Equatable {
     public var count: Int { documents.count }
 }
 
-extension InvertedIndex {
+extension SearchableIndex {
     /// Where `matcher` occurs in `field`. A phrase occurs where its terms sit at consecutive
     /// positions; the rarest term's list drives the intersection.
-    public func matches(_ matcher: Matcher, in field: Field) -> FieldMatches {
+    public func matches(_ matcher: Matcher, in field: Field) throws -> FieldMatches {
         switch matcher {
         case .term(let term):
-            guard let list = postingList(term, in: field) else { return FieldMatches() }
+            guard let list = try postingList(term, in: field) else { return FieldMatches() }
             return FieldMatches(documents: list.documents, frequencies: list.termFrequencies)
         case .phrase(let terms):
             var lists: [PostingList] = []
             for term in terms {
-                guard let list = postingList(term, in: field) else { return FieldMatches() }
+                guard let list = try postingList(term, in: field) else { return FieldMatches() }
                 lists.append(list)
             }
             let driver = lists.indices.min { lists[$0].documentFrequency < lists[$1].documentFrequency }!
@@ -33,7 +33,7 @@ extension InvertedIndex {
                     guard cursors[i] < list.documentFrequency, list.documents[cursors[i]] == doc else { continue candidates }
                     rows.append(cursors[i])
                 }
-                let frequency = Self.countPhrase(lists.indices.map { lists[$0].positions(at: rows[$0]) })
+                let frequency = PhraseCounting.countPhrase(lists.indices.map { lists[$0].positions(at: rows[$0]) })
                 if frequency > 0 {
                     result.documents.append(doc)
                     result.frequencies.append(UInt32(frequency))
@@ -43,6 +43,9 @@ extension InvertedIndex {
         }
     }
 
+}
+
+enum PhraseCounting {
     /// Occurrences of p such that term i sits at p + i for every i (positions ascending).
     static func countPhrase(_ positions: [ArraySlice<UInt32>]) -> Int {
         var cursors = positions.map(\.startIndex)

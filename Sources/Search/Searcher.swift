@@ -20,16 +20,16 @@ public struct SearchResult: Sendable, Equatable {
 
 /// Scores a query against an index with BM25 over fields, term at a time, and keeps the top k.
 public final class Searcher {
-    public let index: InvertedIndex
+    public let index: any SearchableIndex
     public var similarity: BM25
     private let averageFieldLengths: [Double]
     private let hasGrams: Bool
 
-    public init(index: InvertedIndex, similarity: BM25 = BM25()) {
+    public init(index: any SearchableIndex, similarity: BM25 = BM25()) {
         self.index = index
         self.similarity = similarity
         averageFieldLengths = Field.allCases.map { index.averageFieldLength($0) }
-        hasGrams = !index.postings[Int(Field.grams.rawValue)].isEmpty
+        hasGrams = index.hasBigrams
     }
 
     public func averageFieldLength(_ field: Field) -> Double { averageFieldLengths[Int(field.rawValue)] }
@@ -86,29 +86,35 @@ public final class Searcher {
     }
 
     /// Ranks every matching article and returns `limit` of them starting at rank `offset`.
-    public func search(_ query: Query, limit: Int = 10, offset: Int = 0, explain: Bool = false) -> SearchResult {
+    public func search(_ query: Query, limit: Int = 10, offset: Int = 0, explain: Bool = false) throws -> SearchResult {
         var plans = query.clauses.map(plan)
         if hasGrams && similarity.gramBoost > 0 {
             plans += query.clauses.compactMap(gramPlan)
         }
         let n = index.documentCount
+        let live = index.liveDocumentCount
         var scores = [Double](repeating: 0, count: n)
         var shouldMatched = [UInt16](repeating: 0, count: n)
         var mustMatched = [UInt16](repeating: 0, count: n)
         var excluded = [Bool](repeating: false, count: n)
         var mustCount = 0
-        var cache: [Matcher: [FieldMatches]] = [:]
-        func matches(_ matcher: Matcher, _ clause: Clause) -> [(Field, FieldMatches)] {
-            let all = cache[matcher] ?? Field.allCases.map { index.matches(matcher, in: $0) }
+        var cache: [Matcher: [FieldMatches?]] = [:]
+        func matches(_ matcher: Matcher, _ clause: Clause) throws -> [(Field, FieldMatches)] {
+            var all = cache[matcher] ?? Array(repeating: nil, count: Field.allCases.count)
+            var result: [(Field, FieldMatches)] = []
+            for field in fields(of: clause) {
+                if all[Int(field.rawValue)] == nil { all[Int(field.rawValue)] = try index.matches(matcher, in: field) }
+                result.append((field, all[Int(field.rawValue)]!))
+            }
             cache[matcher] = all
-            return fields(of: clause).map { ($0, all[Int($0.rawValue)]) }
+            return result
         }
         for plan in plans {
             // Documents where every required matcher occurs in some field.
             var occurrences = [UInt16](repeating: 0, count: n)
             for matcher in plan.required {
                 var seen = [Bool](repeating: false, count: n)
-                for (_, found) in matches(matcher, plan.clause) {
+                for (_, found) in try matches(matcher, plan.clause) {
                     for doc in found.documents { seen[doc.index] = true }
                 }
                 for d in 0..<n where seen[d] { occurrences[d] += 1 }
@@ -125,19 +131,19 @@ public final class Searcher {
                 for d in 0..<n where occurrences[d] >= needed { shouldMatched[d] += 1 }
             }
             for (matcher, weight) in plan.scored {
-                for (field, found) in matches(matcher, plan.clause) where found.count > 0 {
-                    let idf = similarity.idf(documentFrequency: found.count, documentCount: n)
+                for (field, found) in try matches(matcher, plan.clause) where found.count > 0 {
+                    let idf = similarity.idf(documentFrequency: found.count, documentCount: live)
                     let factor = weight * similarity.boost(field) * idf
                     let average = averageFieldLengths[Int(field.rawValue)]
                     for (i, doc) in found.documents.enumerated() where occurrences[doc.index] >= needed {
                         scores[doc.index] += factor * similarity.tfNorm(
-                            termFrequency: Double(found.frequencies[i]), fieldLength: Double(index.fieldLength(doc, field)),
+                            termFrequency: Double(found.frequencies[i]), fieldLength: Double(try index.fieldLength(doc, field)),
                             averageFieldLength: average)
                     }
                 }
             }
         }
-        var collector = TopKCollector(k: max(0, offset + limit))
+        var collector = TopKCollector(k: max(0, offset + limit), precedes: index.precedes)
         var total = 0
         for d in 0..<n {
             guard !excluded[d], Int(mustMatched[d]) == mustCount, mustCount > 0 || shouldMatched[d] > 0 else { continue }
@@ -145,8 +151,8 @@ public final class Searcher {
             collector.collect(DocID(d), score: scores[d])
         }
         let page = collector.sorted().dropFirst(offset)
-        let hits = page.map { entry in
-            Hit(doc: entry.doc, score: entry.score, explanation: explain ? self.explain(plans, entry.doc) : nil)
+        let hits = try page.map { entry in
+            Hit(doc: entry.doc, score: entry.score, explanation: explain ? try self.explain(plans, entry.doc) : nil)
         }
         // Bigram plans only repeat their clause's text: snippets mark the words.
         let groups = plans.filter { $0.clause.occur != .mustNot && $0.clause.field != .grams }.map { plan in
@@ -156,17 +162,17 @@ public final class Searcher {
     }
 
     /// The score components of one document for resolved clauses.
-    func explain(_ plans: [Plan], _ doc: DocID) -> Explanation {
+    func explain(_ plans: [Plan], _ doc: DocID) throws -> Explanation {
         var components: [ScoreComponent] = []
         for plan in plans where plan.clause.occur != .mustNot {
             for (matcher, weight) in plan.scored {
                 for field in fields(of: plan.clause) {
-                    let matches = index.matches(matcher, in: field)
+                    let matches = try index.matches(matcher, in: field)
                     guard let i = matches.documents.firstIndex(of: doc) else { continue }
                     let tf = Double(matches.frequencies[i])
-                    let length = index.fieldLength(doc, field)
+                    let length = try index.fieldLength(doc, field)
                     let average = averageFieldLengths[Int(field.rawValue)]
-                    let idf = similarity.idf(documentFrequency: matches.count, documentCount: index.documentCount)
+                    let idf = similarity.idf(documentFrequency: matches.count, documentCount: index.liveDocumentCount)
                     let boost = weight * similarity.boost(field)
                     let score = boost * idf * similarity.tfNorm(termFrequency: tf, fieldLength: Double(length), averageFieldLength: average)
                     components.append(ScoreComponent(

@@ -1,21 +1,24 @@
 import Indexing
 
 /// Keeps the k best (score, doc) pairs seen, in a min-heap: O(n log k) for n candidates.
-/// Ties go to the lower document id, so results are deterministic.
+/// Ties go to the document that comes first in corpus order (`precedes`), so results are
+/// deterministic and the same however the index was built.
 public struct TopKCollector {
     public let k: Int
     private var heap: [(score: Double, doc: DocID)] = []
+    private let precedes: (DocID, DocID) -> Bool
 
-    public init(k: Int) {
+    public init(k: Int, precedes: @escaping (DocID, DocID) -> Bool = { $0 < $1 }) {
         precondition(k >= 0)
         self.k = k
+        self.precedes = precedes
         heap.reserveCapacity(k)
     }
 
-    /// Whether `a` ranks below `b` (lower score, or same score and higher doc id).
+    /// Whether `a` ranks below `b` (lower score, or same score and later in corpus order).
     @inline(__always)
-    static func worse(_ a: (score: Double, doc: DocID), _ b: (score: Double, doc: DocID)) -> Bool {
-        a.score < b.score || (a.score == b.score && a.doc > b.doc)
+    func worse(_ a: (score: Double, doc: DocID), _ b: (score: Double, doc: DocID)) -> Bool {
+        a.score < b.score || (a.score == b.score && precedes(b.doc, a.doc))
     }
 
     /// The score a new document must beat to enter (−∞ until k are held).
@@ -27,7 +30,7 @@ public struct TopKCollector {
         if heap.count < k {
             heap.append(entry)
             siftUp(heap.count - 1)
-        } else if Self.worse(heap[0], entry) {
+        } else if worse(heap[0], entry) {
             heap[0] = entry
             siftDown(0)
         }
@@ -35,14 +38,14 @@ public struct TopKCollector {
 
     /// The collected pairs, best first.
     public func sorted() -> [(score: Double, doc: DocID)] {
-        heap.sorted { Self.worse($1, $0) }
+        heap.sorted { worse($1, $0) }
     }
 
     private mutating func siftUp(_ start: Int) {
         var i = start
         while i > 0 {
             let parent = (i - 1) / 2
-            guard Self.worse(heap[i], heap[parent]) else { break }
+            guard worse(heap[i], heap[parent]) else { break }
             heap.swapAt(i, parent)
             i = parent
         }
@@ -53,8 +56,8 @@ public struct TopKCollector {
         while true {
             let left = 2 * i + 1, right = left + 1
             var smallest = i
-            if left < heap.count && Self.worse(heap[left], heap[smallest]) { smallest = left }
-            if right < heap.count && Self.worse(heap[right], heap[smallest]) { smallest = right }
+            if left < heap.count && worse(heap[left], heap[smallest]) { smallest = left }
+            if right < heap.count && worse(heap[right], heap[smallest]) { smallest = right }
             if smallest == i { return }
             heap.swapAt(i, smallest)
             i = smallest

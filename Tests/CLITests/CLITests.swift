@@ -73,7 +73,7 @@ import Testing
             #expect((hit["snippet"] as? String)?.contains("两个薄弱") == true)
         }
         // The index now exists; a second search reads it.
-        #expect(FileManager.default.fileExists(atPath: index + "/index.csi"))
+        #expect(FileManager.default.fileExists(atPath: index + "/segments_1"))
         let again = try Self.run(["search", "--json", "--corpus", "/nonexistent", "--index", index, "罗鸣"])
         #expect(again.status == 0)
         #expect(again.stdout.contains("\"doc_id\":\"004_0e00348c40e7e77d#10\""))
@@ -99,8 +99,8 @@ import Testing
         let corpus = Self.repository.appendingPathComponent("corpus").path
         let result = try Self.run(["index", "--corpus", corpus, "--index", dir.path])
         #expect(result.status == 0)
-        #expect(result.stdout.hasPrefix("indexed 5 files"))
-        #expect(result.stdout.contains("29 articles"))
+        #expect(result.stdout.hasPrefix("files: 5 added, 0 changed, 0 removed, 0 unchanged\nindexed 29 articles"))
+        #expect(result.stdout.contains("holds 29 articles in 1 segment, version 1"))
     }
 
     @Test func analyzeReadsLinesFromStandardInput() throws {
@@ -150,13 +150,30 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let corpus = Self.repository.appendingPathComponent("corpus").path
         #expect(try Self.run(["index", "--corpus", corpus, "--index", dir.path]).status == 0)
-        let file = dir.appendingPathComponent("index.csi")
-        var bytes = try Data(contentsOf: file)
-        bytes[bytes.count / 2] ^= 0x5A
+        let segment = try #require(try FileManager.default.contentsOfDirectory(atPath: dir.path).first { $0.hasSuffix(".seg") })
+        let file = dir.appendingPathComponent(segment)
+        let original = try Data(contentsOf: file)
+        // A flipped byte in the term dictionary's root (read on opening): reported, never trusted.
+        var bytes = original
+        bytes[bytes.count - 50] ^= 0x5A
         try bytes.write(to: file)
-        let result = try Self.run(["search", "--index", dir.path, "政协"])
+        var result = try Self.run(["search", "--index", dir.path, "政协"])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("is damaged") && result.stderr.contains("index --full"))
+        #expect(result.stderr.hasPrefix("error: index file \(file.path) is damaged (checksum mismatch in the term dictionary root)"))
+        #expect(result.stderr.hasSuffix("run `committee-search index --full` to rebuild it\n"))
+        // A truncated segment.
+        try original.prefix(original.count - 10).write(to: file)
+        result = try Self.run(["search", "--index", dir.path, "政协"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("is damaged (truncated"))
+        // A commit point naming a missing segment.
+        try FileManager.default.removeItem(at: file)
+        result = try Self.run(["search", "--index", dir.path, "政协"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("segments_1 is damaged (names a missing segment"))
+        // --full rebuilds it.
+        #expect(try Self.run(["index", "--full", "--corpus", corpus, "--index", dir.path]).status == 0)
+        #expect(try Self.run(["search", "--index", dir.path, "政协"]).status == 0)
     }
 
     @Test func unreadableFilesAreSkippedWithAWarning() throws {
@@ -165,13 +182,13 @@ import Testing
         let corpus = dir.appendingPathComponent("corpus")
         try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
         try Data("□ 张三\n\n政协委员履职尽责。\n".utf8).write(to: corpus.appendingPathComponent("good.txt"))
-        try Data([0xFF, 0xFE, 0x00, 0x41]).write(to: corpus.appendingPathComponent("binary.txt"))
+        try Data([0x00, 0x01, 0x02, 0x41, 0x00]).write(to: corpus.appendingPathComponent("binary.txt"))
         try Data().write(to: corpus.appendingPathComponent("empty.txt"))
         let result = try Self.run(["index", "--corpus", corpus.path, "--index", dir.appendingPathComponent("idx").path])
         #expect(result.status == 1)
         #expect(result.stderr.contains("warning: skipped binary.txt"))
         #expect(result.stderr.contains("warning: skipped empty.txt: empty file"))
-        #expect(result.stdout.contains("indexed 1 files"))
+        #expect(result.stdout.contains("files: 1 added, 0 changed, 0 removed, 0 unchanged, 2 skipped"))
         let search = try Self.run(["search", "--index", dir.appendingPathComponent("idx").path, "张三"])
         #expect(search.status == 0)
         #expect(search.stdout.hasPrefix("1 article matches"))

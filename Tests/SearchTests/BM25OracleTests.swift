@@ -54,7 +54,7 @@ import Testing
                 clauses.append(Clause(terms.count == 1 ? .term(terms[0]) : .phrase(terms)))
             }
             let expected = Self.bruteForce(clauses, similarity: similarity)
-            let result = searcher.search(Query(text: "", clauses: clauses), limit: 10)
+            let result = try searcher.search(Query(text: "", clauses: clauses), limit: 10)
             #expect(result.totalHits == expected.count)
             #expect(result.hits.count == min(10, expected.count))
             for (hit, want) in zip(result.hits, expected) {
@@ -68,7 +68,7 @@ import Testing
     @Test func explanationSumsToTheScore() throws {
         let searcher = Searcher(index: Corpus.index)
         let query = Query(text: "", clauses: [Clause(.phrase(["两", "个", "薄弱"])), Clause(.term("政协"))])
-        for hit in searcher.search(query, limit: 5, explain: true).hits {
+        for hit in try searcher.search(query, limit: 5, explain: true).hits {
             let explanation = try #require(hit.explanation)
             #expect(abs(explanation.total - hit.score) < 1e-9)
             #expect(explanation.components.allSatisfy { $0.termFrequency > 0 && $0.documentFrequency > 0 && $0.idf > 0 })

@@ -8,22 +8,22 @@ enum Corpus {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("corpus")
 
-    static let files: [CorpusFile] = {
+    static let files: [(path: String, bytes: [UInt8])] = {
         let reader = CorpusReader(root: root)
-        return try! reader.listFiles().map { try! reader.read($0).get() }
+        return try! reader.listFiles().map { (path: $0, bytes: try! reader.read($0).get().1) }
     }()
 
     /// Words only (what the brute-force oracle models).
     static let index: InvertedIndex = {
         let builder = try! IndexBuilder()
-        for file in files { builder.add(file) }
+        for file in files { builder.add(path: file.path, bytes: file.bytes) }
         return builder.finish()
     }()
 
     /// Words and character bigrams: what `committee-search index` builds by default.
     static let defaultIndex: InvertedIndex = {
         let builder = try! IndexBuilder(bigrams: true)
-        for file in files { builder.add(file) }
+        for file in files { builder.add(path: file.path, bytes: file.bytes) }
         return builder.finish()
     }()
 

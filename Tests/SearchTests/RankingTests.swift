@@ -37,7 +37,7 @@ import Testing
         let analyzer = try Analyzer()
         let index = bigrams ? Corpus.defaultIndex : Corpus.index
         let query = try QueryParser(analyzer: analyzer).parse(e.query)
-        let result = Searcher(index: index).search(query, limit: 3)
+        let result = try Searcher(index: index).search(query, limit: 3)
         let first = try #require(result.hits.first)
         let document = index.document(first.doc)
         #expect(document.key == e.document)
@@ -49,7 +49,7 @@ import Testing
         let query = try QueryParser(analyzer: analyzer).parse("周均发")
         #expect(query.clauses == [Clause(.phrase(["周", "均", "发"]), implicit: true, grams: ["周均", "均发"])])
         // The article by 周均发 ranks first, well above articles that merely hold 周, 均 and 发.
-        let hits = Searcher(index: Corpus.index).search(query).hits
+        let hits = try Searcher(index: Corpus.index).search(query).hits
         #expect(Corpus.index.document(hits[0].doc).author == "周均发")
         #expect(hits.count == 1 || hits[0].score > 2 * hits[1].score)
     }
@@ -59,8 +59,8 @@ import Testing
         let parser = QueryParser(analyzer: analyzer)
         let searcher = Searcher(index: Corpus.index)
         // 政协 and 委员 are everywhere; as a phrase only where adjacent.
-        let loose = searcher.search(try parser.parse("政协 委员")).totalHits
-        let phrase = searcher.search(try parser.parse("\"政协委员\""), limit: 100)
+        let loose = try searcher.search(try parser.parse("政协 委员")).totalHits
+        let phrase = try searcher.search(try parser.parse("\"政协委员\""), limit: 100)
         #expect(phrase.totalHits > 0 && phrase.totalHits <= loose)
         for hit in phrase.hits {
             let tokens = Corpus.fieldTokens[hit.doc.index]
@@ -68,14 +68,14 @@ import Testing
             #expect(occurs)
         }
         // A phrase that never occurs matches nothing, even though its words do.
-        #expect(searcher.search(try parser.parse("\"委员政协\"")).totalHits == 0)
+        #expect(try searcher.search(try parser.parse("\"委员政协\"")).totalHits == 0)
     }
 
     @Test func splitWordMatchesWhereAllItsPiecesOccurAndRanksExactOccurrencesFirst() throws {
         let analyzer = try Analyzer()
         let query = try QueryParser(analyzer: analyzer).parse("委员履职考核")
         let pieces = ["委员", "履", "职", "考核"]
-        let result = Searcher(index: Corpus.index).search(query, limit: 100)
+        let result = try Searcher(index: Corpus.index).search(query, limit: 100)
         #expect(result.totalHits > 1)
         var sawScattered = false
         for (rank, hit) in result.hits.enumerated() {
@@ -90,10 +90,10 @@ import Testing
         }
         #expect(sawScattered)
         // A word-like chunk (≤ 4 pieces) matches nothing when one piece occurs nowhere…
-        #expect(Searcher(index: Corpus.index).search(try QueryParser(analyzer: analyzer).parse("履职考核鲸")).totalHits == 0)
+        #expect(try Searcher(index: Corpus.index).search(try QueryParser(analyzer: analyzer).parse("履职考核鲸")).totalHits == 0)
         // …but a sentence-like one (more pieces) matches on any of them.
         let question = try QueryParser(analyzer: analyzer).parse("政协委员怎样做好履职考核鲸")
-        #expect(Searcher(index: Corpus.index).search(question).totalHits > 0)
+        #expect(try Searcher(index: Corpus.index).search(question).totalHits > 0)
     }
 
     @Test func parserErrors() throws {
@@ -106,7 +106,7 @@ import Testing
     @Test func snippetMarksTheMatchOnItsSourceLine() throws {
         let analyzer = try Analyzer()
         let query = try QueryParser(analyzer: analyzer).parse("贺兰县政协机关")
-        let result = Searcher(index: Corpus.index).search(query, limit: 1)
+        let result = try Searcher(index: Corpus.index).search(query, limit: 1)
         let document = Corpus.index.document(result.hits[0].doc)
         let snippet = try #require(SnippetBuilder(analyzer: analyzer).snippets(for: document, groups: result.matcherGroups).first)
         // The first match in the source is hard-wrapped over lines 408–410 (贺兰县政 / blank / 协机关)…
@@ -118,7 +118,7 @@ import Testing
     @Test func snippetJoinsHardWrapsAndMarksLetterSpacedWords() throws {
         let analyzer = try Analyzer()
         let query = try QueryParser(analyzer: analyzer).parse("奋力跑好推动落实")
-        let result = Searcher(index: Corpus.index).search(query, limit: 1)
+        let result = try Searcher(index: Corpus.index).search(query, limit: 1)
         let document = Corpus.index.document(result.hits[0].doc)
         let snippet = try #require(SnippetBuilder(analyzer: analyzer).snippets(for: document, groups: result.matcherGroups).first)
         #expect(snippet.lineStart == 747)

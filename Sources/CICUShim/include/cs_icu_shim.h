@@ -36,4 +36,12 @@ int32_t cs_nfkc_normalize(const void *normalizer, const uint16_t *src, int32_t l
 /// Simple (one-to-one) default case folding of a code point.
 int32_t cs_fold_case(int32_t c);
 
+/// Guesses the charset of `bytes` (ICU's charset detector). Writes the canonical name (e.g.
+/// "GB18030", "UTF-16LE") into `name` and the confidence (0–100); returns the status code.
+int32_t cs_detect_charset(const char *bytes, int32_t length, char *name, int32_t capacity, int32_t *confidence);
+/// Converts `length` bytes in `charset` to UTF-8; returns the length written (or needed when it
+/// exceeds `capacity`) and sets `status_out` (> 0 is a failure).
+int32_t cs_convert_to_utf8(const char *charset, const char *source, int32_t length, char *dest, int32_t capacity,
+                           int32_t *status_out);
+
 #endif

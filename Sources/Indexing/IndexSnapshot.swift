@@ -1,0 +1,100 @@
+/// One committed version of an on-disk index: its segments, with deleted documents hidden and
+/// statistics over live documents only. Global document ids run through the segments in the
+/// manifest's order.
+public final class IndexSnapshot: SearchableIndex, @unchecked Sendable {
+    public let manifest: Manifest
+    public let directory: String
+    let segments: [SegmentReader]
+    /// First global id of each segment, and one past the last.
+    let bases: [Int]
+    /// Per segment: for each local doc, (file index in the manifest, ordinal in the file), for
+    /// the corpus-order tie-break.
+    private let order: [[(file: Int, ordinal: Int)]]
+    private let averages: [Double]
+
+    init(manifest: Manifest, directory: String, segments: [SegmentReader]) throws {
+        self.manifest = manifest
+        self.directory = directory
+        self.segments = segments
+        var bases = [0]
+        for (entry, reader) in zip(manifest.segments, segments) {
+            guard reader.documentCount == entry.documentCount else {
+                throw IndexError.damaged(file: reader.file.path, detail: "holds \(reader.documentCount) documents, the commit point says \(entry.documentCount)")
+            }
+            bases.append(bases.last! + reader.documentCount)
+        }
+        self.bases = bases
+        var order: [[(Int, Int)]] = segments.map { Array(repeating: (Int.max, 0), count: $0.documentCount) }
+        let paths = Set(manifest.files.map(\.path)).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        let rank = Dictionary(uniqueKeysWithValues: paths.enumerated().map { ($1, $0) })
+        var ordinalOffset: [String: Int] = [:]  // a large file's parts, in the manifest's order
+        for file in manifest.files {
+            guard let s = manifest.segments.firstIndex(where: { $0.name == file.segment }),
+                file.firstDocument >= 0, file.firstDocument + file.documentCount <= manifest.segments[s].documentCount
+            else {
+                if file.documentCount == 0 { continue }
+                throw IndexError.damaged(file: directory + "/" + manifest.fileName, detail: "file \(file.path) points outside its segment")
+            }
+            let offset = ordinalOffset[file.path, default: 0]
+            for k in 0..<file.documentCount { order[s][file.firstDocument + k] = (rank[file.path]!, offset + k) }
+            ordinalOffset[file.path] = offset + file.documentCount
+        }
+        self.order = order
+        let live = manifest.segments.reduce(0) { $0 + $1.liveCount }
+        averages = Field.allCases.map { field in
+            let total = manifest.segments.reduce(0) { $0 + ($1.liveFieldLengths.count > Int(field.rawValue) ? $1.liveFieldLengths[Int(field.rawValue)] : 0) }
+            return live == 0 ? 1 : max(1, Double(total) / Double(live))
+        }
+    }
+
+    public var documentCount: Int { bases.last! }
+    public var liveDocumentCount: Int { manifest.segments.reduce(0) { $0 + $1.liveCount } }
+    public var hasBigrams: Bool { manifest.bigrams }
+
+    /// The segment and local id of a global id.
+    func locate(_ doc: DocID) -> (segment: Int, local: Int) {
+        var low = 0, high = segments.count
+        while low < high {
+            let mid = (low + high) / 2
+            if bases[mid + 1] <= doc.index { low = mid + 1 } else { high = mid }
+        }
+        return (low, doc.index - bases[low])
+    }
+
+    public func isDeleted(_ doc: DocID) -> Bool {
+        let (s, local) = locate(doc)
+        return manifest.segments[s].isDeleted(local)
+    }
+
+    public func postingList(_ term: String, in field: Field) throws -> PostingList? {
+        var merged: PostingList? = nil
+        for (s, reader) in segments.enumerated() {
+            guard let info = try reader.lookup(term, in: field) else { continue }
+            let list = try reader.postings(info)
+            let entry = manifest.segments[s]
+            if merged == nil { merged = PostingList() }
+            for i in 0..<list.documentFrequency where entry.deleted.isEmpty || !entry.isDeleted(list.documents[i].index) {
+                merged!.append(DocID(bases[s] + list.documents[i].index), positions: Array(list.positions(at: i)))
+            }
+        }
+        return merged.flatMap { $0.documentFrequency == 0 ? nil : $0 }
+    }
+
+    public func fieldLength(_ doc: DocID, _ field: Field) throws -> Int {
+        let (s, local) = locate(doc)
+        return try segments[s].fieldLength(local, field)
+    }
+
+    public func averageFieldLength(_ field: Field) -> Double { averages[Int(field.rawValue)] }
+
+    public func document(_ doc: DocID) throws -> StoredDocument {
+        let (s, local) = locate(doc)
+        return try segments[s].document(local)
+    }
+
+    public func precedes(_ a: DocID, _ b: DocID) -> Bool {
+        let (sa, la) = locate(a), (sb, lb) = locate(b)
+        let x = order[sa][la], y = order[sb][lb]
+        return x.file != y.file ? x.file < y.file : x.ordinal < y.ordinal
+    }
+}

@@ -1,0 +1,275 @@
+import Analysis
+import Articles
+import Foundation
+
+/// Brings an on-disk index up to date with a corpus directory, one writer at a time.
+///
+/// Files are compared by content hash with what the last commit point records: new and changed
+/// files are analysed into new segments (flushed whenever the builder passes its memory budget),
+/// the old articles of changed and removed files are marked deleted, and a new commit point is
+/// published atomically. Unreadable files are reported and skipped; a file that was indexed and
+/// has become unreadable keeps its old articles. When there are more than `maxSegments`
+/// segments, the smaller half are merged into one (and a segment more than half deleted is
+/// rewritten), published as a further commit point.
+public final class IndexWriter {
+    public struct Report: Sendable, Codable {
+        public var added = 0
+        public var changed = 0
+        public var removed = 0
+        public var unchanged = 0
+        public var skipped: [String] = []
+        public var articles = 0
+        public var tokens = 0
+        public var bytes = 0
+        public var seconds = 0.0
+        public var segments = 0
+        public var mergedSegments = 0
+        public var generation = 0
+        public var liveArticles = 0
+        /// Why everything was re-analysed, if it was.
+        public var fullRebuildReason: String?
+    }
+
+    public struct Progress: Sendable {
+        public var filesDone: Int
+        public var filesTotal: Int
+        public var articles: Int
+        public var bytes: Int
+        public var seconds: Double
+    }
+
+    public let directory: IndexDirectory
+    public let reader: CorpusReader
+    public let layout: CorpusLayout
+    public let bigrams: Bool
+    public let analyzerVersion: UInt32
+    public var memoryBudget = 256 << 20
+    public var maxSegments = 10
+    /// Called after each file (for a progress bar).
+    public var progress: ((Progress) -> Void)?
+
+    public init(directory: IndexDirectory, corpus: URL, layout: CorpusLayout = .journal, bigrams: Bool = true, analyzerVersion: UInt32 = Analyzer.version) {
+        self.directory = directory
+        reader = CorpusReader(root: corpus)
+        self.layout = layout
+        self.bigrams = bigrams
+        self.analyzerVersion = analyzerVersion
+    }
+
+    /// Brings the index up to date; `full` re-analyses every file.
+    public func update(full: Bool = false) throws -> Report {
+        let started = DispatchTime.now()
+        let paths = try reader.listFiles()
+        try directory.create()
+        let lock = try WriteLock(directory: directory)
+        defer { withExtendedLifetime(lock) {} }
+        var report = Report()
+        var previous: Manifest? = full ? nil : try directory.latestManifest()
+        if let old = previous {
+            if old.analyzerVersion != analyzerVersion {
+                report.fullRebuildReason = "the analyzer changed (version \(old.analyzerVersion) → \(analyzerVersion))"
+            } else if old.layout != layout.rawValue {
+                report.fullRebuildReason = "the layout changed (\(old.layout) → \(layout.rawValue))"
+            } else if old.bigrams != bigrams {
+                report.fullRebuildReason = bigrams ? "bigrams were turned on" : "bigrams were turned off"
+            } else if old.formatVersion != SegmentFile.formatVersion {
+                report.fullRebuildReason = "the index format changed"
+            }
+            if report.fullRebuildReason != nil { previous = nil }
+        } else if full {
+            report.fullRebuildReason = "--full"
+        }
+        let generation = (try? directory.latestManifest())?.generation ?? 0
+        var manifest = previous ?? Manifest(
+            generation: generation, formatVersion: SegmentFile.formatVersion, analyzerVersion: analyzerVersion,
+            layout: layout.rawValue, bigrams: bigrams, segments: [], files: [])
+        manifest.generation = generation + 1
+
+        // Which files to analyse, and which old articles to delete.
+        var oldFiles: [String: [Manifest.SourceFile]] = [:]
+        for entry in manifest.files { oldFiles[entry.path, default: []].append(entry) }
+        var toIndex: [ScannedFile] = []
+        var keptPaths = Set<String>()
+        var deletions: [Manifest.SourceFile] = []
+        for path in paths {
+            switch reader.scan(path) {
+            case .failure(let warning):
+                report.skipped.append(warning.description)
+                if oldFiles[path] != nil { keptPaths.insert(path) }  // nothing indexed is lost
+            case .success(let scanned):
+                if let old = oldFiles[path] {
+                    if old.first?.contentHash == scanned.hashString {
+                        report.unchanged += 1
+                        keptPaths.insert(path)
+                        continue
+                    }
+                    report.changed += 1
+                    deletions += old
+                } else {
+                    report.added += 1
+                }
+                toIndex.append(scanned)
+            }
+        }
+        for (path, entries) in oldFiles where !paths.contains(path) && !keptPaths.contains(path) {
+            report.removed += 1
+            deletions += entries
+        }
+        manifest.files.removeAll { !keptPaths.contains($0.path) }
+        if let unchanged = previous, toIndex.isEmpty, deletions.isEmpty {
+            // Nothing to do: no new commit point.
+            report.generation = unchanged.generation
+            report.segments = unchanged.segments.count
+            report.liveArticles = unchanged.segments.reduce(0) { $0 + $1.liveCount }
+            report.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+            return report
+        }
+        try applyDeletions(deletions, to: &manifest)
+
+        // Analyse into new segments.
+        var builder = try IndexBuilder(layout: layout, bigrams: bigrams)
+        var pendingFiles: [Manifest.SourceFile] = []
+        var segmentNumber = 0
+        func flush() throws {
+            guard builder.documentCount > 0 else { return }
+            let name = String(format: "g%06d_%03d.seg", manifest.generation, segmentNumber)
+            segmentNumber += 1
+            let index = builder.finish()
+            try directory.writeDurably(SegmentFile.encode(index, analyzerVersion: analyzerVersion), as: name)
+            manifest.segments.append(Manifest.Segment(
+                name: name, documentCount: index.documentCount, deleted: [],
+                liveFieldLengths: index.fieldLengths.map { $0.reduce(0) { $0 + Int($1) } }))
+            manifest.files += pendingFiles.map { var f = $0; f.segment = name; return f }
+            pendingFiles = []
+            report.tokens += builder.tokenCount
+            builder = try IndexBuilder(layout: layout, bigrams: bigrams)
+        }
+        for (n, file) in toIndex.enumerated() {
+            var ordinal = 0
+            var first = builder.documentCount
+            let outcome = try reader.forEachWindow(file) { window in
+                let added = builder.add(window, firstOrdinal: ordinal)
+                ordinal += added
+                if builder.estimatedMemory > memoryBudget {
+                    pendingFiles.append(Manifest.SourceFile(
+                        path: file.path, size: file.size, contentHash: file.hashString, segment: "",
+                        firstDocument: first, documentCount: builder.documentCount - first))
+                    try flush()
+                    first = 0
+                }
+            }
+            if case .failure(let warning) = outcome {
+                report.skipped.append(warning.description)
+                continue
+            }
+            pendingFiles.append(Manifest.SourceFile(
+                path: file.path, size: file.size, contentHash: file.hashString, segment: "",
+                firstDocument: first, documentCount: builder.documentCount - first))
+            report.articles += ordinal
+            report.bytes += file.size
+            progress?(Progress(filesDone: n + 1, filesTotal: toIndex.count, articles: report.articles, bytes: report.bytes,
+                               seconds: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9))
+        }
+        try flush()
+        manifest.segments.removeAll { $0.liveCount == 0 }
+        let liveSegments = Set(manifest.segments.map(\.name))
+        manifest.files.removeAll { entry in entry.documentCount > 0 && !liveSegments.contains(entry.segment) }
+        try commit(manifest)
+
+        // Merge when there are too many segments, as a further commit point.
+        if let merged = try mergeIfNeeded(manifest) {
+            report.mergedSegments = merged.count
+            manifest = merged.manifest
+        }
+        report.generation = manifest.generation
+        report.segments = manifest.segments.count
+        report.liveArticles = manifest.segments.reduce(0) { $0 + $1.liveCount }
+        report.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        return report
+    }
+
+    private func commit(_ manifest: Manifest) throws {
+        try directory.writeDurably([UInt8](try manifest.encoded()), as: manifest.fileName)
+        directory.removeUnreferenced(keeping: manifest)
+    }
+
+    /// Marks the articles of `entries` deleted and takes their lengths out of the live totals.
+    private func applyDeletions(_ entries: [Manifest.SourceFile], to manifest: inout Manifest) throws {
+        for entry in entries where entry.documentCount > 0 {
+            guard let s = manifest.segments.firstIndex(where: { $0.name == entry.segment }) else { continue }
+            let reader = try SegmentReader(path: directory.file(entry.segment), analyzerVersion: analyzerVersion)
+            let range = entry.firstDocument..<(entry.firstDocument + entry.documentCount)
+            for local in range where !manifest.segments[s].isDeleted(local) {
+                for field in Field.allCases {
+                    manifest.segments[s].liveFieldLengths[Int(field.rawValue)] -= try reader.fieldLength(local, field)
+                }
+            }
+            var ranges = manifest.segments[s].deleted + [[range.lowerBound, range.upperBound]]
+            ranges.sort { $0[0] < $1[0] }
+            var merged: [[Int]] = []
+            for r in ranges {
+                if let last = merged.last, last[1] >= r[0] {
+                    merged[merged.count - 1][1] = max(last[1], r[1])
+                } else {
+                    merged.append(r)
+                }
+            }
+            manifest.segments[s].deleted = merged
+        }
+    }
+
+    /// The merge policy: with more than `maxSegments` segments, the smaller half (by live
+    /// articles) become one; any segment more than half deleted is rewritten with them.
+    private func mergeIfNeeded(_ manifest: Manifest) throws -> (manifest: Manifest, count: Int)? {
+        var chosen = Set<String>()
+        if manifest.segments.count > maxSegments {
+            let bySize = manifest.segments.sorted { $0.liveCount < $1.liveCount }
+            for segment in bySize.prefix(manifest.segments.count / 2 + 1) { chosen.insert(segment.name) }
+        }
+        for segment in manifest.segments where segment.deletedCount * 2 > segment.documentCount { chosen.insert(segment.name) }
+        guard !chosen.isEmpty, !(chosen.count == 1 && manifest.segments.first(where: { chosen.contains($0.name) })!.deletedCount == 0)
+        else { return nil }
+        var next = manifest
+        next.generation += 1
+        let name = String(format: "g%06d_merged.seg", next.generation)
+        var combined = InvertedIndex()
+        var remap: [String: [Int: Int]] = [:]  // segment → local → new id
+        var building: [[String: PostingList]] = Array(repeating: [:], count: Field.allCases.count)
+        for entry in manifest.segments where chosen.contains(entry.name) {
+            let reader = try SegmentReader(path: directory.file(entry.name), analyzerVersion: analyzerVersion)
+            var map: [Int: Int] = [:]
+            for local in 0..<entry.documentCount where !entry.isDeleted(local) {
+                map[local] = combined.documents.count
+                combined.documents.append(try reader.document(local))
+                for field in Field.allCases {
+                    combined.fieldLengths[Int(field.rawValue)].append(UInt32(try reader.fieldLength(local, field)))
+                }
+            }
+            for field in Field.allCases {
+                for (term, info) in try reader.terms(in: field) {
+                    let list = try reader.postings(info)
+                    for i in 0..<list.documentFrequency {
+                        guard let id = map[list.documents[i].index] else { continue }
+                        building[Int(field.rawValue)][term, default: PostingList()].append(DocID(id), positions: Array(list.positions(at: i)))
+                    }
+                }
+            }
+            remap[entry.name] = map
+        }
+        combined.postings = building
+        try directory.writeDurably(SegmentFile.encode(combined, analyzerVersion: analyzerVersion), as: name)
+        next.segments.removeAll { chosen.contains($0.name) }
+        next.segments.append(Manifest.Segment(
+            name: name, documentCount: combined.documentCount, deleted: [],
+            liveFieldLengths: combined.fieldLengths.map { $0.reduce(0) { $0 + Int($1) } }))
+        next.files = next.files.map { file in
+            guard let map = remap[file.segment], file.documentCount > 0 else { return file }
+            var moved = file
+            moved.segment = name
+            moved.firstDocument = map[file.firstDocument] ?? 0
+            return moved
+        }
+        try commit(next)
+        return (next, chosen.count)
+    }
+}

@@ -1,0 +1,28 @@
+/// What ranking needs from an index, whether built in memory or read from segments on disk.
+///
+/// Document ids are dense in `0..<documentCount`; deleted documents never appear in postings and
+/// do not count in statistics, so a search answers exactly as a fresh build of the same files.
+/// Reads of a damaged index throw `IndexError`.
+public protocol SearchableIndex {
+    /// Size of the document id space (deleted documents included).
+    var documentCount: Int { get }
+    /// Documents that can be found.
+    var liveDocumentCount: Int { get }
+    /// The term's postings in `field`, live documents only, ascending ids; nil when absent.
+    func postingList(_ term: String, in field: Field) throws -> PostingList?
+    func fieldLength(_ doc: DocID, _ field: Field) throws -> Int
+    /// Mean length of `field` over live documents (at least 1).
+    func averageFieldLength(_ field: Field) -> Double
+    func document(_ doc: DocID) throws -> StoredDocument
+    /// Whether `a` comes before `b` in corpus order (file path, then place in the file): the
+    /// tie-break between equal scores, the same however the index was built.
+    func precedes(_ a: DocID, _ b: DocID) -> Bool
+    /// Whether the index has the character-bigram field.
+    var hasBigrams: Bool { get }
+}
+
+extension InvertedIndex: SearchableIndex {
+    public var liveDocumentCount: Int { documents.count }
+    public func precedes(_ a: DocID, _ b: DocID) -> Bool { a < b }
+    public var hasBigrams: Bool { !postings[Int(Field.grams.rawValue)].isEmpty }
+}

@@ -1,0 +1,141 @@
+/// The on-disk form of one segment: an immutable file of postings, stored fields and a term
+/// dictionary, read through a memory map. Every block carries a CRC-32 that is checked when the
+/// block is read, so damage is reported, never trusted; opening reads only the header, the
+/// footer and the term dictionary's root.
+///
+/// Layout (integers little-endian; `v` = LEB128 varint; every `[…]+crc` block is followed by the
+/// CRC-32 of its bytes):
+/// ```
+/// header  "CSEG" u32 formatVersion u32 analyzerVersion u32 fieldCount u32 docCount
+/// per field, per term (ascending UTF-8):
+///         [ { v docDelta, v tf } × df ]+crc            doc ids and frequencies
+///         [ { v positionDelta × tf } × df ]+crc        positions, apart (read for phrases)
+/// per doc [ stored document ]+crc                      title, author, lines, source body …
+/// doc table, in blocks of 1024 docs: [ u64 recordOffset × n ]+crc, then u64 end offset
+/// per field, in blocks of 1024 docs: [ u32 fieldLength × n ]+crc
+/// per field, term blocks of ≤ 64 terms:
+///         [ { string term, v df, v docsOffset, v docsLength, v positionsOffset, v positionsLength } ]+crc
+/// root    [ per field: v totalLength, v blockCount { string firstTerm, v offset, v length } ]+crc
+/// footer  u64 rootOffset u64 rootLength u64 docTableOffset u64 fieldLengthsOffset
+///         u32 crc(header + the four offsets) "GESC"
+/// ```
+public enum SegmentFile {
+    public static let magic: [UInt8] = Array("CSEG".utf8)
+    public static let endMagic: [UInt8] = Array("GESC".utf8)
+    public static let formatVersion: UInt32 = 3
+    static let headerSize = 20
+    static let footerSize = 40
+    static let docsPerBlock = 1024
+    static let termsPerBlock = 64
+
+    /// Serialises an in-memory index (one segment's documents, numbered from 0).
+    public static func encode(_ index: InvertedIndex, analyzerVersion: UInt32) -> [UInt8] {
+        var w = BinaryWriter()
+        w.raw(magic)
+        w.u32(formatVersion)
+        w.u32(analyzerVersion)
+        w.u32(UInt32(Field.allCases.count))
+        w.u32(UInt32(index.documentCount))
+        let header = w.bytes
+
+        func sealBlock(_ start: Int) {
+            let crc = CRC32.checksum(w.bytes[start...])
+            w.u32(crc)
+        }
+
+        struct TermEntry {
+            var term: String
+            var df: Int
+            var docs: Range<Int>
+            var positions: Range<Int>
+        }
+        var dictionaries: [[TermEntry]] = []
+        for field in Field.allCases {
+            var entries: [TermEntry] = []
+            let terms = index.postings[Int(field.rawValue)]
+            for term in terms.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+                let list = terms[term]!
+                let docsStart = w.bytes.count
+                var previous: UInt32 = 0
+                for i in 0..<list.documentFrequency {
+                    w.varint(UInt64(list.documents[i].rawValue - previous))
+                    previous = list.documents[i].rawValue
+                    w.varint(UInt64(list.termFrequencies[i]))
+                }
+                let docsEnd = w.bytes.count
+                sealBlock(docsStart)
+                let positionsStart = w.bytes.count
+                for i in 0..<list.documentFrequency {
+                    var last: UInt32 = 0
+                    for p in list.positions(at: i) {
+                        w.varint(UInt64(p - last))
+                        last = p
+                    }
+                }
+                let positionsEnd = w.bytes.count
+                sealBlock(positionsStart)
+                entries.append(TermEntry(term: term, df: list.documentFrequency, docs: docsStart..<docsEnd, positions: positionsStart..<positionsEnd))
+            }
+            dictionaries.append(entries)
+        }
+        var recordOffsets: [Int] = []
+        for document in index.documents {
+            recordOffsets.append(w.bytes.count)
+            let start = w.bytes.count
+            document.encode(into: &w)
+            sealBlock(start)
+        }
+        let recordsEnd = w.bytes.count
+        let docTableOffset = w.bytes.count
+        for blockStart in stride(from: 0, to: recordOffsets.count, by: docsPerBlock) {
+            let start = w.bytes.count
+            for offset in recordOffsets[blockStart..<min(recordOffsets.count, blockStart + docsPerBlock)] { w.u64(UInt64(offset)) }
+            sealBlock(start)
+        }
+        w.u64(UInt64(recordsEnd))
+        let fieldLengthsOffset = w.bytes.count
+        for field in Field.allCases {
+            let lengths = index.fieldLengths[Int(field.rawValue)]
+            for blockStart in stride(from: 0, to: lengths.count, by: docsPerBlock) {
+                let start = w.bytes.count
+                for length in lengths[blockStart..<min(lengths.count, blockStart + docsPerBlock)] { w.u32(length) }
+                sealBlock(start)
+            }
+        }
+        var root = BinaryWriter()
+        for (f, entries) in dictionaries.enumerated() {
+            let total = index.fieldLengths[f].reduce(0) { $0 + Int($1) }
+            root.varint(total)
+            let blocks = stride(from: 0, to: entries.count, by: termsPerBlock).map { entries[$0..<min(entries.count, $0 + termsPerBlock)] }
+            root.varint(blocks.count)
+            for block in blocks {
+                let start = w.bytes.count
+                for entry in block {
+                    w.string(entry.term)
+                    w.varint(entry.df)
+                    w.varint(entry.docs.lowerBound)
+                    w.varint(entry.docs.count)
+                    w.varint(entry.positions.lowerBound)
+                    w.varint(entry.positions.count)
+                }
+                let end = w.bytes.count
+                sealBlock(start)
+                root.string(block.first!.term)
+                root.varint(start)
+                root.varint(end - start)
+            }
+        }
+        let rootOffset = w.bytes.count
+        w.raw(root.bytes)
+        sealBlock(rootOffset)
+        var footer = BinaryWriter()
+        footer.u64(UInt64(rootOffset))
+        footer.u64(UInt64(root.bytes.count))
+        footer.u64(UInt64(docTableOffset))
+        footer.u64(UInt64(fieldLengthsOffset))
+        w.raw(footer.bytes)
+        w.u32(CRC32.checksum(header + footer.bytes))
+        w.raw(endMagic)
+        return w.bytes
+    }
+}

@@ -1,0 +1,229 @@
+/// Reads a segment file through a memory map. Opening checks the header, the footer and the
+/// term dictionary's root; everything else is checked block by block on first use.
+///
+/// Not thread-safe (it caches decoded term blocks and which blocks were verified).
+public final class SegmentReader: @unchecked Sendable {
+    public let file: MappedFile
+    public let documentCount: Int
+    /// Sum of each field's lengths over all documents (deleted ones included).
+    public let totalFieldLengths: [Int]
+
+    struct BlockRef {
+        var firstTerm: [UInt8]
+        var range: Range<Int>
+    }
+
+    public struct TermInfo: Sendable, Equatable {
+        public var documentFrequency: Int
+        var docs: Range<Int>
+        var positions: Range<Int>
+    }
+
+    private let roots: [[BlockRef]]
+    private let docTableOffset: Int
+    private let fieldLengthsOffset: Int
+    private var termBlocks: [Int: [(term: [UInt8], info: TermInfo)]] = [:]
+    private var verifiedDocTable = Set<Int>()
+    private var verifiedLengths = Set<Int>()
+
+    public init(path: String, analyzerVersion: UInt32) throws {
+        file = try MappedFile(path: path)
+        let size = file.count
+        guard size >= SegmentFile.headerSize + SegmentFile.footerSize else {
+            throw file.damaged("truncated: \(size) bytes is shorter than a header and a footer")
+        }
+        let header = try file.bytes(0..<SegmentFile.headerSize)
+        guard Array(header[0..<4]) == SegmentFile.magic else { throw file.damaged("not a segment file (bad magic)") }
+        var h = BinaryReader(header, file: path, offset: 4)
+        let version = try h.u32()
+        guard version <= SegmentFile.formatVersion else {
+            throw IndexError.unsupportedVersion(file: path, found: version, supported: SegmentFile.formatVersion)
+        }
+        let footer = try file.bytes((size - SegmentFile.footerSize)..<size)
+        guard Array(footer[36..<40]) == SegmentFile.endMagic else { throw file.damaged("truncated (end marker missing)") }
+        var f = BinaryReader(footer, file: path)
+        let rootOffset = Int(try f.u64()), rootLength = Int(try f.u64())
+        docTableOffset = Int(try f.u64())
+        fieldLengthsOffset = Int(try f.u64())
+        let storedCRC = try f.u32()
+        guard CRC32.checksum(Array(header) + Array(footer[0..<32])) == storedCRC else {
+            throw file.damaged("checksum mismatch in the header or footer")
+        }
+        guard version == SegmentFile.formatVersion else {
+            throw IndexError.unsupportedVersion(file: path, found: version, supported: SegmentFile.formatVersion)
+        }
+        let analyzer = try h.u32()
+        guard analyzer == analyzerVersion else {
+            throw IndexError.staleAnalyzer(file: path, found: analyzer, current: analyzerVersion)
+        }
+        guard try h.u32() == UInt32(Field.allCases.count) else { throw file.damaged("unexpected field count") }
+        documentCount = Int(try h.u32())
+        let rootEnd = rootOffset + rootLength
+        guard rootOffset >= SegmentFile.headerSize, rootEnd + 4 <= size - SegmentFile.footerSize,
+            docTableOffset <= fieldLengthsOffset, fieldLengthsOffset <= rootOffset
+        else { throw file.damaged("footer offsets out of range") }
+        var r = BinaryReader(try file.checkedBytes(rootOffset..<rootEnd, what: "the term dictionary root"), file: path)
+        var roots: [[BlockRef]] = []
+        var totals: [Int] = []
+        for _ in Field.allCases {
+            totals.append(try r.count(max: Int.max))
+            var blocks: [BlockRef] = []
+            for _ in 0..<(try r.count()) {
+                let first = Array(try r.stringBytes())
+                let offset = try r.count(max: size), length = try r.count(max: size)
+                blocks.append(BlockRef(firstTerm: first, range: offset..<(offset + length)))
+            }
+            roots.append(blocks)
+        }
+        self.roots = roots
+        totalFieldLengths = totals
+    }
+
+    // MARK: Terms
+
+    /// The term's statistics and where its postings are, or nil when the segment lacks it.
+    public func lookup(_ term: String, in field: Field) throws -> TermInfo? {
+        let key = Array(term.utf8)
+        let blocks = roots[Int(field.rawValue)]
+        // The last block whose first term ≤ key.
+        var low = 0, high = blocks.count
+        while low < high {
+            let mid = (low + high) / 2
+            if !key.lexicographicallyPrecedes(blocks[mid].firstTerm) { low = mid + 1 } else { high = mid }
+        }
+        guard low > 0 else { return nil }
+        let blockIndex = low - 1
+        let cacheKey = Int(field.rawValue) << 40 | blockIndex
+        let entries: [(term: [UInt8], info: TermInfo)]
+        if let cached = termBlocks[cacheKey] {
+            entries = cached
+        } else {
+            entries = try decodeTermBlock(blocks[blockIndex].range)
+            termBlocks[cacheKey] = entries
+        }
+        var l = 0, h = entries.count
+        while l < h {
+            let mid = (l + h) / 2
+            if entries[mid].term.lexicographicallyPrecedes(key) { l = mid + 1 } else { h = mid }
+        }
+        return l < entries.count && entries[l].term == key ? entries[l].info : nil
+    }
+
+    /// Every term of a field with its statistics, ascending (for merging).
+    public func terms(in field: Field) throws -> [(term: String, info: TermInfo)] {
+        var result: [(String, TermInfo)] = []
+        for block in roots[Int(field.rawValue)] {
+            for entry in try decodeTermBlock(block.range) {
+                result.append((String(decoding: entry.term, as: UTF8.self), entry.info))
+            }
+        }
+        return result
+    }
+
+    private func decodeTermBlock(_ range: Range<Int>) throws -> [(term: [UInt8], info: TermInfo)] {
+        var r = BinaryReader(try file.checkedBytes(range, what: "a term dictionary block"), file: file.path)
+        var entries: [(term: [UInt8], info: TermInfo)] = []
+        while !r.isAtEnd {
+            let term = Array(try r.stringBytes())
+            let df = try r.count(max: documentCount)
+            let docsOffset = try r.count(max: file.count), docsLength = try r.count(max: file.count)
+            let positionsOffset = try r.count(max: file.count), positionsLength = try r.count(max: file.count)
+            entries.append((term, TermInfo(
+                documentFrequency: df, docs: docsOffset..<(docsOffset + docsLength),
+                positions: positionsOffset..<(positionsOffset + positionsLength))))
+        }
+        return entries
+    }
+
+    /// Decodes a term's postings (doc ids local to this segment), checking both blocks.
+    public func postings(_ info: TermInfo, positions wantPositions: Bool = true) throws -> PostingList {
+        var docs = BinaryReader(try file.checkedBytes(info.docs, what: "a postings block"), file: file.path)
+        var list = PostingList()
+        list.documents.reserveCapacity(info.documentFrequency)
+        var doc: UInt64 = 0
+        var frequencies: [Int] = []
+        for i in 0..<info.documentFrequency {
+            let delta = try docs.varint()
+            guard i == 0 || delta > 0 else { throw file.damaged("postings out of order") }
+            doc += delta
+            guard doc < UInt64(documentCount) else { throw file.damaged("a posting names document \(doc) of \(documentCount)") }
+            frequencies.append(try docs.count(max: Int(UInt32.max)))
+            list.documents.append(DocID(UInt32(doc)))
+        }
+        guard docs.isAtEnd else { throw file.damaged("unexpected bytes after a postings list") }
+        var positions = BinaryReader(try file.checkedBytes(info.positions, what: "a positions block"), file: file.path)
+        list.termFrequencies = frequencies.map { UInt32($0) }
+        list.positionStarts = [0]
+        list.positionStarts.reserveCapacity(frequencies.count + 1)
+        for tf in frequencies {
+            var p: UInt64 = 0
+            for _ in 0..<tf {
+                p += try positions.varint()
+                guard p <= UInt64(UInt32.max) else { throw file.damaged("position overflow") }
+                if wantPositions { list.positions.append(UInt32(p)) }
+            }
+            list.positionStarts.append(UInt32(list.positions.count))
+        }
+        guard positions.isAtEnd else { throw file.damaged("unexpected bytes after a positions list") }
+        return list
+    }
+
+    // MARK: Documents
+
+    public func fieldLength(_ doc: Int, _ field: Field) throws -> Int {
+        guard doc >= 0 && doc < documentCount else { throw file.damaged("document \(doc) out of range") }
+        let blockCount = (documentCount + SegmentFile.docsPerBlock - 1) / SegmentFile.docsPerBlock
+        let block = doc / SegmentFile.docsPerBlock
+        // Every field's blocks follow the previous field's; each block is n u32 + crc.
+        let before = Int(field.rawValue) * (documentCount * 4 + blockCount * 4)
+        let blockStart = fieldLengthsOffset + before + block * (SegmentFile.docsPerBlock * 4 + 4)
+        let n = min(SegmentFile.docsPerBlock, documentCount - block * SegmentFile.docsPerBlock)
+        let key = Int(field.rawValue) << 40 | block
+        let bytes: UnsafeRawBufferPointer
+        if verifiedLengths.contains(key) {
+            bytes = try file.bytes(blockStart..<(blockStart + n * 4))
+        } else {
+            bytes = try file.checkedBytes(blockStart..<(blockStart + n * 4), what: "field lengths")
+            verifiedLengths.insert(key)
+        }
+        let i = (doc - block * SegmentFile.docsPerBlock) * 4
+        return Int(UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24)
+    }
+
+    public func document(_ doc: Int) throws -> StoredDocument {
+        guard doc >= 0 && doc < documentCount else { throw file.damaged("document \(doc) out of range") }
+        let start = try recordOffset(doc)
+        let end = doc + 1 < documentCount ? try recordOffset(doc + 1) - 4 : try recordsEnd() - 4
+        guard start <= end else { throw file.damaged("stored document \(doc) has a negative length") }
+        var r = BinaryReader(try file.checkedBytes(start..<end, what: "stored document \(doc)"), file: file.path)
+        let document = try StoredDocument.decode(from: &r)
+        guard r.isAtEnd else { throw file.damaged("unexpected bytes after stored document \(doc)") }
+        return document
+    }
+
+    private func recordOffset(_ doc: Int) throws -> Int {
+        let block = doc / SegmentFile.docsPerBlock
+        let blockStart = docTableOffset + block * (SegmentFile.docsPerBlock * 8 + 4)
+        let n = min(SegmentFile.docsPerBlock, documentCount - block * SegmentFile.docsPerBlock)
+        let bytes: UnsafeRawBufferPointer
+        if verifiedDocTable.contains(block) {
+            bytes = try file.bytes(blockStart..<(blockStart + n * 8))
+        } else {
+            bytes = try file.checkedBytes(blockStart..<(blockStart + n * 8), what: "the document table")
+            verifiedDocTable.insert(block)
+        }
+        var r = BinaryReader(bytes, file: file.path, offset: (doc - block * SegmentFile.docsPerBlock) * 8)
+        let offset = Int(try r.u64())
+        guard offset >= SegmentFile.headerSize && offset < docTableOffset else { throw file.damaged("document table entry out of range") }
+        return offset
+    }
+
+    private func recordsEnd() throws -> Int {
+        let blockCount = (documentCount + SegmentFile.docsPerBlock - 1) / SegmentFile.docsPerBlock
+        let at = docTableOffset + documentCount * 8 + blockCount * 4
+        var r = BinaryReader(try file.bytes(at..<(at + 8)), file: file.path)
+        let end = Int(try r.u64())
+        guard end <= docTableOffset else { throw file.damaged("end of the stored documents out of range") }
+        return end
+    }
+}
