@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(name: "ICUTextTests", dependencies: ["ICUText"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
         .testTarget(name: "ArticlesTests", dependencies: ["Articles"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "IndexingTests", dependencies: ["Indexing"]),
+        .testTarget(name: "IndexingTests", dependencies: ["Indexing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Indexing", "Articles"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["CommitteeSearchCLI"]),

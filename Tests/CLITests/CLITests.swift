@@ -269,3 +269,117 @@ import Testing
         #expect(result.stderr == "error: \(queries.path):1: expected `QID<TAB>query text`\n")
     }
 }
+
+/// Crashes and concurrent readers: an index always opens and answers with a complete version.
+@Suite(.serialized) struct DurabilityTests {
+    /// A corpus of `copies` × the bundled issues, under new names.
+    static func makeCorpus(_ dir: URL, copies: Int) throws -> URL {
+        let corpus = dir.appendingPathComponent("corpus")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        let source = CLITests.repository.appendingPathComponent("corpus")
+        let names = try FileManager.default.contentsOfDirectory(atPath: source.path).filter { $0.hasSuffix(".txt") }.sorted()
+        for c in 0..<copies {
+            for name in names {
+                try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: corpus.appendingPathComponent("c\(c)_\(name)"))
+            }
+        }
+        return corpus
+    }
+
+    static func totalHits(_ index: String, _ query: String = "政协") throws -> Int? {
+        let result = try CLITests.run(["search", "--json", "--top", "1", "--index", index, query])
+        guard result.status == 0, let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] else {
+            Issue.record("search failed: \(result.stderr)")
+            return nil
+        }
+        return object["total_hits"] as? Int
+    }
+
+    @Test func killedIndexerLeavesTheOldOrTheNewVersion() throws {
+        let dir = CLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = try Self.makeCorpus(dir, copies: 3)
+        let index = dir.appendingPathComponent("idx").path
+        #expect(try CLITests.run(["index", "--corpus", corpus.path, "--index", index]).status == 0)
+        var previous = try #require(try Self.totalHits(index, "罗鸣"))
+        var generator = SystemRandomNumberGenerator()
+        let source = CLITests.repository.appendingPathComponent("corpus/004_0e00348c40e7e77d.txt")
+        for round in 0..<8 {
+            // A new issue arrives (and, every other round, one is withdrawn).
+            try FileManager.default.copyItem(at: source, to: corpus.appendingPathComponent("new\(round).txt"))
+            if round % 2 == 1 { try FileManager.default.removeItem(at: corpus.appendingPathComponent("new\(round - 1).txt")) }
+            let process = Process()
+            process.executableURL = CLITests.executable
+            process.arguments = ["index", "--corpus", corpus.path, "--index", index]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32.random(in: 0...600_000, using: &generator))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let afterKill = try #require(try Self.totalHits(index, "罗鸣"))
+            // Finish the update (the dead writer's lock does not block), then compare.
+            let finish = try CLITests.run(["index", "--corpus", corpus.path, "--index", index])
+            #expect(finish.status == 0, "\(finish.stderr)")
+            let current = try #require(try Self.totalHits(index, "罗鸣"))
+            #expect(afterKill == previous || afterKill == current, "round \(round): \(afterKill) is neither \(previous) nor \(current)")
+            previous = current
+        }
+        // No leftovers: only the newest commit point, its segments and the lock.
+        let names = try FileManager.default.contentsOfDirectory(atPath: index)
+        #expect(names.filter { $0.hasPrefix("segments_") }.count == 1)
+        #expect(!names.contains { $0.contains(".tmp-") })
+    }
+
+    @Test func searchesDuringIndexingSeeOneCompleteVersion() throws {
+        let dir = CLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = try Self.makeCorpus(dir, copies: 2)
+        let index = dir.appendingPathComponent("idx").path
+        #expect(try CLITests.run(["index", "--corpus", corpus.path, "--index", index]).status == 0)
+        let before = try #require(try Self.totalHits(index))
+        for c in 2..<6 {
+            for name in try FileManager.default.contentsOfDirectory(atPath: CLITests.repository.appendingPathComponent("corpus").path) where name.hasSuffix(".txt") {
+                try FileManager.default.copyItem(at: CLITests.repository.appendingPathComponent("corpus/\(name)"), to: corpus.appendingPathComponent("c\(c)_\(name)"))
+            }
+        }
+        let process = Process()
+        process.executableURL = CLITests.executable
+        process.arguments = ["index", "--full", "--corpus", corpus.path, "--index", index]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var seen: [Int] = []
+        while process.isRunning || seen.isEmpty {
+            if let total = try Self.totalHits(index) { seen.append(total) }
+        }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let after = try #require(try Self.totalHits(index))
+        #expect(after > before)
+        #expect(seen.allSatisfy { $0 == before || $0 == after }, "\(seen)")
+    }
+
+    @Test func secondIndexerFailsAtOnceNamingTheFirst() throws {
+        let dir = CLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = try Self.makeCorpus(dir, copies: 6)
+        let index = dir.appendingPathComponent("idx").path
+        let first = Process()
+        first.executableURL = CLITests.executable
+        first.arguments = ["index", "--corpus", corpus.path, "--index", index]
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        // Wait until the first holds the lock (its pid is in the lock file).
+        let lockFile = index + "/write.lock"
+        for _ in 0..<200 where (try? String(contentsOfFile: lockFile, encoding: .utf8))?.hasPrefix("\(first.processIdentifier)") != true {
+            usleep(10_000)
+        }
+        let second = try CLITests.run(["index", "--corpus", corpus.path, "--index", index])
+        first.waitUntilExit()
+        #expect(second.status == 1)
+        #expect(second.stderr == "error: the index \(URL(fileURLWithPath: index).standardizedFileURL.path) is being updated by another process (pid \(first.processIdentifier)); wait for it to finish\n")
+        #expect(first.terminationStatus == 0)
+    }
+}

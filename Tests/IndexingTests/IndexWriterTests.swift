@@ -1,0 +1,121 @@
+import Analysis
+import Foundation
+import Testing
+@testable import Indexing
+
+/// The writer: bad input, the lock, windows of large files, deletions and merges.
+@Suite(.serialized) struct IndexWriterTests {
+    static let corpus = SegmentFileTests.corpus
+
+    static func temporaryDirectory() -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cs-writer-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static func fixtures() throws -> URL {
+        try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
+    }
+
+    @Test func decodesOtherEncodingsAndSkipsWhatItCannot() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = dir.appendingPathComponent("corpus")
+        try FileManager.default.copyItem(at: try Self.fixtures(), to: corpus)
+        try Data().write(to: corpus.appendingPathComponent("empty.txt"))
+        try Data([0x41, 0x00, 0x42, 0x0A]).write(to: corpus.appendingPathComponent("binary.txt"))
+        try FileManager.default.createSymbolicLink(atPath: corpus.appendingPathComponent("broken.txt").path, withDestinationPath: "/nonexistent/x.txt")
+        let writer = IndexWriter(directory: IndexDirectory(url: dir.appendingPathComponent("idx")), corpus: corpus)
+        let report = try writer.update()
+        #expect(report.added == 3)
+        #expect(report.skipped.sorted() == [
+            "binary.txt: binary file (contains NUL bytes), not text",
+            "broken.txt: broken symbolic link",
+            "empty.txt: empty file",
+            "undecodable.txt: not UTF-8, and its encoding could not be detected with confidence",
+        ])
+        let snapshot = try writer.directory.open(analyzerVersion: Analyzer.version)
+        let authors = try (0..<snapshot.documentCount).map { try snapshot.document(DocID($0)).author ?? "" }.sorted()
+        #expect(authors == ["孙立新", "赵国华", "钱文静"])
+        // Line numbers survive CRLF and the byte-order mark.
+        let crlf = try (0..<snapshot.documentCount).map { try snapshot.document(DocID($0)) }.first { $0.file == "utf8_bom_crlf.txt" }
+        #expect(crlf?.lineStart == 3 && crlf?.lineEnd == 4)
+        #expect(try snapshot.postingList("读书", in: .body)?.documentFrequency == 3)
+    }
+
+    @Test func secondWriterFailsAtOnceNamingTheHolder() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let directory = IndexDirectory(url: dir)
+        let held = try WriteLock(directory: directory)
+        #expect(throws: IndexError.locked(path: directory.path, pid: Int(getpid()))) { try WriteLock(directory: directory) }
+        let message = IndexError.locked(path: "/i", pid: 42).description
+        #expect(message == "the index /i is being updated by another process (pid 42); wait for it to finish")
+        withExtendedLifetime(held) {}
+    }
+
+    @Test func staleLockFileDoesNotBlock() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // A lock file left by a process that died: no one holds the flock.
+        try "999999\n".write(to: dir.appendingPathComponent(WriteLock.fileName), atomically: true, encoding: .utf8)
+        let writer = IndexWriter(directory: IndexDirectory(url: dir), corpus: Self.corpus)
+        #expect(try writer.update().added == 5)
+    }
+
+    @Test func largeFilesAreReadInWindowsWithTrueLineNumbers() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = dir.appendingPathComponent("corpus")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        var text = ""
+        for i in 0..<300 { text += "□ 作者\(i)号\n\n第\(i)篇文章的正文，政协委员履职尽责。\n\n" }
+        try text.write(to: corpus.appendingPathComponent("big.txt"), atomically: true, encoding: .utf8)
+        var reader = CorpusReader(root: corpus, windowSize: 4096)
+        var windows = 0
+        let scanned = try reader.scan("big.txt").get()
+        _ = try reader.forEachWindow(scanned) { window in
+            windows += 1
+            #expect(window.bytes.count < 8192)
+        }
+        #expect(windows > 5)
+        reader.windowSize = 1 << 20
+        let writer = IndexWriter(directory: IndexDirectory(url: dir.appendingPathComponent("idx")), corpus: corpus)
+        writer.memoryBudget = 20_000  // flush segments often
+        let report = try writer.update()
+        #expect(report.articles == 300)
+        #expect(report.segments >= 1)
+        let snapshot = try writer.directory.open(analyzerVersion: Analyzer.version)
+        #expect(snapshot.liveDocumentCount == 300)
+        // Every article where it is in the file, whatever window or segment it landed in.
+        var seen = Set<String>()
+        for d in 0..<snapshot.documentCount where !snapshot.isDeleted(DocID(d)) {
+            let document = try snapshot.document(DocID(d))
+            let i = Int(document.author!.dropFirst(2).dropLast())!
+            #expect(document.lineStart == 4 * i + 3)
+            seen.insert(document.key)
+        }
+        #expect(seen.count == 300 && seen.contains("big#1") && seen.contains("big#300"))
+    }
+
+    @Test func mergesWhenThereAreTooManySegmentsAndDropsDeletedDocuments() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = dir.appendingPathComponent("corpus")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        let directory = IndexDirectory(url: dir.appendingPathComponent("idx"))
+        for i in 0..<14 {
+            try "□ 作者\(i)\n\n第\(i)期政协工作。\n".write(to: corpus.appendingPathComponent("issue\(i).txt"), atomically: true, encoding: .utf8)
+            let writer = IndexWriter(directory: directory, corpus: corpus)
+            writer.maxSegments = 4
+            _ = try writer.update()
+        }
+        let manifest = try #require(try directory.latestManifest())
+        #expect(manifest.segments.count <= 4)
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".seg") }
+        #expect(Set(files) == Set(manifest.segments.map(\.name)))
+        let snapshot = try directory.open(analyzerVersion: Analyzer.version)
+        #expect(snapshot.liveDocumentCount == 14)
+        #expect(try snapshot.postingList("政协", in: .body)?.documentFrequency == 14)
+    }
+}
