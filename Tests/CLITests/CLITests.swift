@@ -383,3 +383,17 @@ import Testing
         #expect(first.terminationStatus == 0)
     }
 }
+
+@Suite struct ArticlesCommandTests {
+    @Test func listsEveryArticleOfAFile() throws {
+        let result = try CLITests.run(["articles", "000_07fd9a4553e8b7fc.txt"])
+        #expect(result.status == 0)
+        #expect(result.stdout == """
+            000_07fd9a4553e8b7fc#1\t9-23\t[3-23]\t以“有为”彰显价值 以“创新”赋能质效\t周均发\t张掖市政协党组书记、主席
+            000_07fd9a4553e8b7fc#2\t29-47\t[25-47]\t学深悟透重要论述 全力助推“三农”工作\t张新祉\t通渭县政协党组书记、主席
+            000_07fd9a4553e8b7fc#3\t53-69\t[49-69]\t凝心聚力促发展 为加快建设幸福美好新岷县凝心聚力\t王晓玲\t岷县政协党组书记、主席
+            000_07fd9a4553e8b7fc#4\t71-85\t[71-89]\t奋力推动新时代政协事业创新发展 突出六个重点 实施六大举措\t李锋\t华亭市政协党组书记、主席
+
+            """)
+    }
+}
