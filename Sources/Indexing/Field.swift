@@ -8,6 +8,9 @@ public enum Field: UInt8, CaseIterable, Sendable, Codable, CustomStringConvertib
     /// match that does not depend on where the segmenter drew word boundaries.
     case grams = 3
 
+    /// Whether the field keeps positions (for phrases). Bigrams are matched as a bag of terms.
+    public var hasPositions: Bool { self != .grams }
+
     /// The fields that hold words (a query's words are looked up in these).
     public static let textFields: [Field] = [.title, .author, .body]
 

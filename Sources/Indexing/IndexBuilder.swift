@@ -88,8 +88,13 @@ public final class IndexBuilder {
         let f = Int(field.rawValue)
         for (term, list) in positions {
             if building[f][term] == nil { estimatedMemory += term.utf8.count + 96 }
-            building[f][term, default: PostingList()].append(doc, positions: list)
-            estimatedMemory += 12 + 4 * list.count
+            if field.hasPositions {
+                building[f][term, default: PostingList()].append(doc, positions: list)
+                estimatedMemory += 12 + 4 * list.count
+            } else {
+                building[f][term, default: PostingList()].append(doc, frequency: UInt32(list.count))
+                estimatedMemory += 12
+            }
         }
         index.fieldLengths[f].append(UInt32(tokens.count))
         if field != .grams { tokenCount += tokens.count }

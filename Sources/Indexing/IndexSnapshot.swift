@@ -74,7 +74,11 @@ public final class IndexSnapshot: SearchableIndex, @unchecked Sendable {
             let entry = manifest.segments[s]
             if merged == nil { merged = PostingList() }
             for i in 0..<list.documentFrequency where entry.deleted.isEmpty || !entry.isDeleted(list.documents[i].index) {
-                merged!.append(DocID(bases[s] + list.documents[i].index), positions: Array(list.positions(at: i)))
+                if field.hasPositions {
+                    merged!.append(DocID(bases[s] + list.documents[i].index), positions: Array(list.positions(at: i)))
+                } else {
+                    merged!.append(DocID(bases[s] + list.documents[i].index), frequency: list.termFrequencies[i])
+                }
             }
         }
         return merged.flatMap { $0.documentFrequency == 0 ? nil : $0 }

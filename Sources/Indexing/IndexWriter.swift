@@ -250,7 +250,11 @@ public final class IndexWriter {
                     let list = try reader.postings(info)
                     for i in 0..<list.documentFrequency {
                         guard let id = map[list.documents[i].index] else { continue }
-                        building[Int(field.rawValue)][term, default: PostingList()].append(DocID(id), positions: Array(list.positions(at: i)))
+                        if field.hasPositions {
+                            building[Int(field.rawValue)][term, default: PostingList()].append(DocID(id), positions: Array(list.positions(at: i)))
+                        } else {
+                            building[Int(field.rawValue)][term, default: PostingList()].append(DocID(id), frequency: list.termFrequencies[i])
+                        }
                     }
                 }
             }

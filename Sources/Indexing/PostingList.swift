@@ -24,6 +24,14 @@ public struct PostingList: Sendable, Equatable {
         positionStarts.append(UInt32(positions.count))
     }
 
+    /// Appends a document with a frequency but no positions (fields matched as bags of terms).
+    public mutating func append(_ document: DocID, frequency: UInt32) {
+        precondition(documents.last.map { $0 < document } ?? true, "postings must be appended in document order")
+        documents.append(document)
+        termFrequencies.append(frequency)
+        positionStarts.append(UInt32(positions.count))
+    }
+
     /// Index of `document` in this list, by binary search.
     public func index(of document: DocID) -> Int? {
         var low = 0, high = documents.count

@@ -9,7 +9,8 @@
 /// header  "CSEG" u32 formatVersion u32 analyzerVersion u32 fieldCount u32 docCount
 /// per field, per term (ascending UTF-8):
 ///         [ { v docDelta, v tf } × df ]+crc            doc ids and frequencies
-///         [ { v positionDelta × tf } × df ]+crc        positions, apart (read for phrases)
+///         [ { v positionDelta × tf } × df ]+crc        positions, apart (read for phrases);
+///                                                      none for the bigram field (offset and length 0)
 /// per doc [ stored document ]+crc                      title, author, lines, source body …
 /// doc table, in blocks of 1024 docs: [ u64 recordOffset × n ]+crc, then u64 end offset
 /// per field, in blocks of 1024 docs: [ u32 fieldLength × n ]+crc
@@ -64,6 +65,10 @@ public enum SegmentFile {
                 }
                 let docsEnd = w.bytes.count
                 sealBlock(docsStart)
+                guard field.hasPositions else {
+                    entries.append(TermEntry(term: term, df: list.documentFrequency, docs: docsStart..<docsEnd, positions: 0..<0))
+                    continue
+                }
                 let positionsStart = w.bytes.count
                 for i in 0..<list.documentFrequency {
                     var last: UInt32 = 0

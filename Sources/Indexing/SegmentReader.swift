@@ -151,6 +151,12 @@ public final class SegmentReader: @unchecked Sendable {
             list.documents.append(DocID(UInt32(doc)))
         }
         guard docs.isAtEnd else { throw file.damaged("unexpected bytes after a postings list") }
+        list.termFrequencies = frequencies.map { UInt32($0) }
+        if info.positions.isEmpty {
+            // A field without positions (bigrams).
+            list.positionStarts = Array(repeating: 0, count: frequencies.count + 1)
+            return list
+        }
         var positions = BinaryReader(try file.checkedBytes(info.positions, what: "a positions block"), file: file.path)
         list.termFrequencies = frequencies.map { UInt32($0) }
         list.positionStarts = [0]
