@@ -93,6 +93,10 @@ public final class TextNormalizer {
                 let v = (scalar >= 0x41 && scalar <= 0x5A) ? scalar + 0x20 : scalar
                 scalars.append(v == 0x09 || v == 0x0D ? 0x20 : v)
                 offsets.append(Int32(i))
+            } else if (scalar >= 0x4E00 && scalar <= 0x9FFF) || (scalar >= 0x3400 && scalar <= 0x4DBF) {
+                // Unified ideographs: NFKC leaves them alone and they have no case (the common path).
+                scalars.append(scalar)
+                offsets.append(Int32(i))
             } else {
                 folded.removeAll(keepingCapacity: true)
                 folder.fold(Unicode.Scalar(scalar) ?? "\u{FFFD}", into: &folded)

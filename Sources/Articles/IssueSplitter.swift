@@ -72,8 +72,23 @@ public struct IssueSplitter: Sendable {
         } else if text.hasPrefix(">") {
             text = String(text.dropFirst()).trimmingSpaces
         }
-        if text.contains("**") {
-            text = text.split(separator: "**", omittingEmptySubsequences: false).joined()
+        if text.utf8.count > 1 {
+            // Drop `**` emphasis markers (a byte scan: Foundation's substring search is slow here).
+            let bytes = Array(text.utf8)
+            var kept: [UInt8] = []
+            kept.reserveCapacity(bytes.count)
+            var i = 0
+            var dropped = false
+            while i < bytes.count {
+                if bytes[i] == 0x2A && i + 1 < bytes.count && bytes[i + 1] == 0x2A {
+                    i += 2
+                    dropped = true
+                } else {
+                    kept.append(bytes[i])
+                    i += 1
+                }
+            }
+            if dropped { text = String(decoding: kept, as: UTF8.self) }
         }
         return (text.trimmingSpaces, heading)
     }

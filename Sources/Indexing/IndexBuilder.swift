@@ -8,8 +8,12 @@ public final class IndexBuilder {
     private let layout: CorpusLayout
     private let bigrams: Bool
     private var index = InvertedIndex()
-    /// Postings under construction: `[field][term] → (doc, positions)` appended in doc order.
-    private var building: [[String: PostingList]] = Array(repeating: [:], count: Field.allCases.count)
+    /// Per field: terms interned by bytes, and for each term id its postings under construction
+    /// as one flat array — `doc, tf, positions…` per document (no positions without them).
+    private var terms: [TermTable] = Array(repeating: TermTable(), count: Field.allCases.count)
+    private var postings: [[[UInt32]]] = Array(repeating: [], count: Field.allCases.count)
+    /// Scratch: (term id, position) of one field of one document.
+    private var occurrences: [(term: Int32, position: UInt32)] = []
     public private(set) var tokenCount = 0
 
     /// `bigrams`: also index the `grams` field (character bigrams of every text field).
@@ -48,7 +52,29 @@ public final class IndexBuilder {
 
     /// The finished index (the builder can be discarded afterwards).
     public func finish() -> InvertedIndex {
-        index.postings = building
+        for field in Field.allCases {
+            let f = Int(field.rawValue)
+            var dictionary: [String: PostingList] = [:]
+            dictionary.reserveCapacity(terms[f].count)
+            for id in 0..<terms[f].count {
+                var list = PostingList()
+                let flat = postings[f][id]
+                var i = 0
+                while i < flat.count {
+                    let doc = DocID(flat[i]), tf = flat[i + 1]
+                    if field.hasPositions {
+                        list.append(doc, positions: Array(flat[(i + 2)..<(i + 2 + Int(tf))]))
+                        i += 2 + Int(tf)
+                    } else {
+                        list.append(doc, frequency: tf)
+                        i += 2
+                    }
+                }
+                dictionary[terms[f].string(id)] = list
+            }
+            index.postings[f] = dictionary
+            postings[f] = []
+        }
         return index
     }
 
@@ -59,12 +85,13 @@ public final class IndexBuilder {
         let author = normalizer.normalize([article.author, article.affiliation].compactMap { $0 }.joined(separator: " "))
         let body = normalizer.normalize(lines: article.body, in: bytes)
         let fields = [(Field.title, analyzer.tokens(of: title)), (.author, analyzer.tokens(of: author)), (.body, analyzer.tokens(of: body))]
-        var grams: [Token] = []
+        var grams = 0
+        occurrencesOfGrams.removeAll(keepingCapacity: true)
         for (field, tokens) in fields {
             addField(field, tokens, doc)
-            if bigrams { grams += Analyzer.characterBigrams(of: tokens, startingAt: (grams.last?.position ?? -2) + 2) }
+            if bigrams { grams = collectBigrams(tokens, startingAt: grams) }
         }
-        addField(.grams, grams, doc)
+        addOccurrences(&occurrencesOfGrams, .grams, doc, length: occurrencesOfGrams.count)
 
         // The body's source lines as they are, for display.
         var text: [UInt8] = []
@@ -82,22 +109,85 @@ public final class IndexBuilder {
         estimatedMemory += text.count + 64 * bodyLines.count + 256
     }
 
+    private var occurrencesOfGrams: [(term: Int32, position: UInt32)] = []
+
     private func addField(_ field: Field, _ tokens: [Token], _ doc: DocID) {
-        var positions: [String: [UInt32]] = [:]
-        for token in tokens { positions[token.term, default: []].append(UInt32(token.position)) }
         let f = Int(field.rawValue)
-        for (term, list) in positions {
-            if building[f][term] == nil { estimatedMemory += term.utf8.count + 96 }
+        occurrences.removeAll(keepingCapacity: true)
+        for token in tokens {
+            var term = token.term
+            let id = term.withUTF8 { terms[f].intern(UnsafeRawBufferPointer($0)) }
+            occurrences.append((Int32(id), UInt32(token.position)))
+        }
+        tokenCount += tokens.count
+        addOccurrences(&occurrences, field, doc, length: tokens.count)
+    }
+
+    /// Groups one field's occurrences by term and appends them to the postings.
+    private func addOccurrences(_ list: inout [(term: Int32, position: UInt32)], _ field: Field, _ doc: DocID, length: Int) {
+        let f = Int(field.rawValue)
+        while postings[f].count < terms[f].count { postings[f].append([]) }
+        list.sort { UInt64(UInt32(bitPattern: $0.term)) << 32 | UInt64($0.position) < UInt64(UInt32(bitPattern: $1.term)) << 32 | UInt64($1.position) }
+        var i = 0
+        while i < list.count {
+            let term = Int(list[i].term)
+            var j = i
+            while j < list.count && list[j].term == list[i].term { j += 1 }
+            if postings[f][term].isEmpty { estimatedMemory += 64 + terms[f].bytes(term).count }
+            postings[f][term].append(doc.rawValue)
+            postings[f][term].append(UInt32(j - i))
             if field.hasPositions {
-                building[f][term, default: PostingList()].append(doc, positions: list)
-                estimatedMemory += 12 + 4 * list.count
+                for k in i..<j { postings[f][term].append(list[k].position) }
+                estimatedMemory += 8 + 4 * (j - i)
             } else {
-                building[f][term, default: PostingList()].append(doc, frequency: UInt32(list.count))
-                estimatedMemory += 12
+                estimatedMemory += 8
+            }
+            i = j
+        }
+        index.fieldLengths[f].append(UInt32(length))
+    }
+
+    /// Interns the character bigrams of runs of adjacent ideographic tokens (as
+    /// `Analyzer.characterBigrams`, without building tokens). Returns the next position.
+    private func collectBigrams(_ tokens: [Token], startingAt start: Int) -> Int {
+        let g = Int(Field.grams.rawValue)
+        var position = start
+        var previous: (scalar: UInt32, bytes: (UInt8, UInt8, UInt8, UInt8), count: Int)? = nil
+        var previousEnd = -1
+        var buffer = [UInt8](repeating: 0, count: 8)
+        for token in tokens {
+            if token.start < previousEnd { continue }  // an alternative reading of text already seen
+            if token.kind != .ideographic || token.start != previousEnd {
+                if previous != nil { position += 1 }
+                previous = nil
+            }
+            previousEnd = token.end
+            guard token.kind == .ideographic else { continue }
+            for scalar in token.term.unicodeScalars {
+                var encoded: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+                var n = 0
+                UTF8.encode(scalar) { byte in
+                    switch n {
+                    case 0: encoded.0 = byte
+                    case 1: encoded.1 = byte
+                    case 2: encoded.2 = byte
+                    default: encoded.3 = byte
+                    }
+                    n += 1
+                }
+                if let p = previous {
+                    var k = 0
+                    for byte in [p.bytes.0, p.bytes.1, p.bytes.2, p.bytes.3].prefix(p.count) { buffer[k] = byte; k += 1 }
+                    for byte in [encoded.0, encoded.1, encoded.2, encoded.3].prefix(n) { buffer[k] = byte; k += 1 }
+                    let id = buffer.withUnsafeBytes { terms[g].intern(UnsafeRawBufferPointer(rebasing: $0[0..<k])) }
+                    occurrencesOfGrams.append((Int32(id), UInt32(position)))
+                    position += 1
+                }
+                previous = (scalar.value, encoded, n)
             }
         }
-        index.fieldLengths[f].append(UInt32(tokens.count))
-        if field != .grams { tokenCount += tokens.count }
+        if previous != nil { position += 1 }
+        return position + 1
     }
 
     /// Byte offset where each line starts (line breaks as the splitter counts them).
