@@ -45,6 +45,8 @@ public final class IndexWriter {
     public let analyzerVersion: UInt32
     public var memoryBudget = 256 << 20
     public var maxSegments = 10
+    /// Files are analysed by this many threads at once (default: one per core).
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
     /// Called after each file (for a progress bar).
     public var progress: ((Progress) -> Void)?
 
@@ -126,51 +128,34 @@ public final class IndexWriter {
         }
         try applyDeletions(deletions, to: &manifest)
 
-        // Analyse into new segments.
-        var builder = try IndexBuilder(layout: layout, bigrams: bigrams)
-        var pendingFiles: [Manifest.SourceFile] = []
-        var segmentNumber = 0
-        func flush() throws {
-            guard builder.documentCount > 0 else { return }
-            let name = String(format: "g%06d_%03d.seg", manifest.generation, segmentNumber)
-            segmentNumber += 1
-            let index = builder.finish()
-            try directory.writeDurably(SegmentFile.encode(index, analyzerVersion: analyzerVersion), as: name)
-            manifest.segments.append(Manifest.Segment(
-                name: name, documentCount: index.documentCount, deleted: [],
-                liveFieldLengths: index.fieldLengths.map { $0.reduce(0) { $0 + Int($1) } }))
-            manifest.files += pendingFiles.map { var f = $0; f.segment = name; return f }
-            pendingFiles = []
-            report.tokens += builder.tokenCount
-            builder = try IndexBuilder(layout: layout, bigrams: bigrams)
+        // Analyse into new segments, one worker per core, each with its own analyzer (ICU break
+        // iterators are not shared) and its share of the memory budget; the largest files are
+        // dealt out first so the workers finish together.
+        let workerCount = max(1, min(threads, toIndex.count))
+        var shares = Array(repeating: [ScannedFile](), count: workerCount)
+        var loads = Array(repeating: 0, count: workerCount)
+        for file in toIndex.sorted(by: { $0.size > $1.size }) {
+            let w = loads.indices.min { loads[$0] < loads[$1] }!
+            shares[w].append(file)
+            loads[w] += file.size
         }
-        for (n, file) in toIndex.enumerated() {
-            var ordinal = 0
-            var first = builder.documentCount
-            let outcome = try reader.forEachWindow(file) { window in
-                let added = builder.add(window, firstOrdinal: ordinal)
-                ordinal += added
-                if builder.estimatedMemory > memoryBudget {
-                    pendingFiles.append(Manifest.SourceFile(
-                        path: file.path, size: file.size, contentHash: file.hashString, segment: "",
-                        firstDocument: first, documentCount: builder.documentCount - first))
-                    try flush()
-                    first = 0
-                }
-            }
-            if case .failure(let warning) = outcome {
-                report.skipped.append(warning.description)
-                continue
-            }
-            pendingFiles.append(Manifest.SourceFile(
-                path: file.path, size: file.size, contentHash: file.hashString, segment: "",
-                firstDocument: first, documentCount: builder.documentCount - first))
-            report.articles += ordinal
-            report.bytes += file.size
-            progress?(Progress(filesDone: n + 1, filesTotal: toIndex.count, articles: report.articles, bytes: report.bytes,
-                               seconds: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9))
+        let tracker = ProgressTracker(total: toIndex.count, started: started, callback: progress)
+        let workers = try shares.enumerated().map { w, files in
+            try SegmentWorker(
+                files: files.sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) },
+                prefix: String(format: "g%06d_w%d", manifest.generation, w), writer: self,
+                budget: memoryBudget / workerCount, tracker: tracker)
         }
-        try flush()
+        DispatchQueue.concurrentPerform(iterations: workers.count) { workers[$0].run() }
+        for worker in workers {
+            if let error = worker.error { throw error }
+            manifest.segments += worker.segments
+            manifest.files += worker.entries
+            report.tokens += worker.tokens
+            report.articles += worker.articles
+            report.bytes += worker.bytes
+            report.skipped += worker.skipped
+        }
         manifest.segments.removeAll { $0.liveCount == 0 }
         let liveSegments = Set(manifest.segments.map(\.name))
         manifest.files.removeAll { entry in entry.documentCount > 0 && !liveSegments.contains(entry.segment) }
@@ -275,5 +260,105 @@ public final class IndexWriter {
         }
         try commit(next)
         return (next, chosen.count)
+    }
+}
+
+/// Counts finished files across workers and reports progress.
+final class ProgressTracker: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = 0, articles = 0, bytes = 0
+    let total: Int
+    let started: DispatchTime
+    let callback: ((IndexWriter.Progress) -> Void)?
+
+    init(total: Int, started: DispatchTime, callback: ((IndexWriter.Progress) -> Void)?) {
+        self.total = total
+        self.started = started
+        self.callback = callback
+    }
+
+    func fileDone(articles a: Int, bytes b: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        done += 1
+        articles += a
+        bytes += b
+        callback?(IndexWriter.Progress(
+            filesDone: done, filesTotal: total, articles: articles, bytes: bytes,
+            seconds: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9))
+    }
+}
+
+/// One thread's share of an update: analyses its files into segments of its own.
+final class SegmentWorker: @unchecked Sendable {
+    let inputs: [ScannedFile]
+    let prefix: String
+    unowned let writer: IndexWriter
+    let budget: Int
+    let tracker: ProgressTracker
+    private var builder: IndexBuilder
+    private var pending: [Manifest.SourceFile] = []
+    private(set) var segments: [Manifest.Segment] = []
+    /// Where each of its files' articles are, once flushed.
+    private(set) var entries: [Manifest.SourceFile] = []
+    private(set) var tokens = 0, articles = 0, bytes = 0
+    private(set) var skipped: [String] = []
+    private(set) var error: Error?
+
+    init(files: [ScannedFile], prefix: String, writer: IndexWriter, budget: Int, tracker: ProgressTracker) throws {
+        self.inputs = files
+        self.prefix = prefix
+        self.writer = writer
+        self.budget = budget
+        self.tracker = tracker
+        builder = try IndexBuilder(layout: writer.layout, bigrams: writer.bigrams)
+    }
+
+    func run() {
+        do {
+            for file in inputs { try add(file) }
+            try flush()
+        } catch {
+            self.error = error
+        }
+    }
+
+    private func add(_ file: ScannedFile) throws {
+        var ordinal = 0
+        var first = builder.documentCount
+        let outcome = try writer.reader.forEachWindow(file) { window in
+            ordinal += builder.add(window, firstOrdinal: ordinal)
+            if builder.estimatedMemory > budget {
+                pending.append(Manifest.SourceFile(
+                    path: file.path, size: file.size, contentHash: file.hashString, segment: "",
+                    firstDocument: first, documentCount: builder.documentCount - first))
+                try flush()
+                first = 0
+            }
+        }
+        if case .failure(let warning) = outcome {
+            skipped.append(warning.description)
+            return
+        }
+        pending.append(Manifest.SourceFile(
+            path: file.path, size: file.size, contentHash: file.hashString, segment: "",
+            firstDocument: first, documentCount: builder.documentCount - first))
+        articles += ordinal
+        bytes += file.size
+        tracker.fileDone(articles: ordinal, bytes: file.size)
+    }
+
+    private func flush() throws {
+        guard builder.documentCount > 0 else { return }
+        let name = String(format: "%@_%03d.seg", prefix, segments.count)
+        let index = builder.finish()
+        try writer.directory.writeDurably(SegmentFile.encode(index, analyzerVersion: writer.analyzerVersion), as: name)
+        segments.append(Manifest.Segment(
+            name: name, documentCount: index.documentCount, deleted: [],
+            liveFieldLengths: index.fieldLengths.map { $0.reduce(0) { $0 + Int($1) } }))
+        entries += pending.map { var f = $0; f.segment = name; return f }
+        pending = []
+        tokens += builder.tokenCount
+        builder = try IndexBuilder(layout: writer.layout, bigrams: writer.bigrams)
     }
 }
