@@ -58,7 +58,7 @@ struct SearchCommand: ParsableCommand {
             do {
                 parsed = try QueryParser(analyzer: analyzer).parse(text)
             } catch let failure as QueryParser.Failure {
-                throw CLIError("\(failure): \(text)", code: 2)
+                throw CLIError("\(failure): \(QueryParser.mark(text, at: failure.column))", code: 2)
             }
             let index = try location.openOrBuild(quiet: json)
             let started = DispatchTime.now()

@@ -10,6 +10,8 @@ public final class IndexSnapshot: SearchableIndex, @unchecked Sendable {
     /// Per segment: for each local doc, (file index in the manifest, ordinal in the file), for
     /// the corpus-order tie-break.
     private let order: [[(file: Int, ordinal: Int)]]
+    /// File paths in corpus order (`order`'s file index points here).
+    private let paths: [String]
     private let averages: [Double]
 
     init(manifest: Manifest, directory: String, segments: [SegmentReader]) throws {
@@ -40,6 +42,7 @@ public final class IndexSnapshot: SearchableIndex, @unchecked Sendable {
             ordinalOffset[file.path] = offset + file.documentCount
         }
         self.order = order
+        self.paths = paths
         let live = manifest.segments.reduce(0) { $0 + $1.liveCount }
         averages = Field.allCases.map { field in
             let total = manifest.segments.reduce(0) { $0 + ($1.liveFieldLengths.count > Int(field.rawValue) ? $1.liveFieldLengths[Int(field.rawValue)] : 0) }
@@ -94,6 +97,13 @@ public final class IndexSnapshot: SearchableIndex, @unchecked Sendable {
     public func document(_ doc: DocID) throws -> StoredDocument {
         let (s, local) = locate(doc)
         return try segments[s].document(local)
+    }
+
+    public func filePath(_ doc: DocID) throws -> String {
+        let (s, local) = locate(doc)
+        let file = order[s][local].file
+        guard file < paths.count else { return try document(doc).file }
+        return paths[file]
     }
 
     public func precedes(_ a: DocID, _ b: DocID) -> Bool {

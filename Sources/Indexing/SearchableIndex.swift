@@ -19,10 +19,13 @@ public protocol SearchableIndex {
     func precedes(_ a: DocID, _ b: DocID) -> Bool
     /// Whether the index has the character-bigram field.
     var hasBigrams: Bool { get }
+    /// The path (relative to the corpus) of the file a document came from.
+    func filePath(_ doc: DocID) throws -> String
 }
 
 extension InvertedIndex: SearchableIndex {
     public var liveDocumentCount: Int { documents.count }
     public func precedes(_ a: DocID, _ b: DocID) -> Bool { a < b }
     public var hasBigrams: Bool { !postings[Int(Field.grams.rawValue)].isEmpty }
+    public func filePath(_ doc: DocID) -> String { documents[doc.index].file }
 }

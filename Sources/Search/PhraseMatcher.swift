@@ -10,7 +10,7 @@ public struct FieldMatches: Sendable, Equatable {
 extension SearchableIndex {
     /// Where `matcher` occurs in `field`. A phrase occurs where its terms sit at consecutive
     /// positions; the rarest term's list drives the intersection.
-    public func matches(_ matcher: Matcher, in field: Field) throws -> FieldMatches {
+    public func matches(_ matcher: Matcher, in field: Field, slop: Int = 0) throws -> FieldMatches {
         switch matcher {
         case .term(let term):
             guard let list = try postingList(term, in: field) else { return FieldMatches() }
@@ -33,7 +33,8 @@ extension SearchableIndex {
                     guard cursors[i] < list.documentFrequency, list.documents[cursors[i]] == doc else { continue candidates }
                     rows.append(cursors[i])
                 }
-                let frequency = PhraseCounting.countPhrase(lists.indices.map { lists[$0].positions(at: rows[$0]) })
+                let positions = lists.indices.map { lists[$0].positions(at: rows[$0]) }
+                let frequency = slop == 0 ? PhraseCounting.countPhrase(positions) : PhraseCounting.countSloppy(positions, slop: slop)
                 if frequency > 0 {
                     result.documents.append(doc)
                     result.frequencies.append(UInt32(frequency))
@@ -46,6 +47,22 @@ extension SearchableIndex {
 }
 
 enum PhraseCounting {
+    /// Occurrences where, from each term's position, the next term follows within `slop` extra
+    /// positions (in order): `"a b"~2` matches `a x x b`. Each start counts once.
+    static func countSloppy(_ positions: [ArraySlice<UInt32>], slop: Int) -> Int {
+        var count = 0
+        for start in positions[0] {
+            var at = start
+            var ok = true
+            for i in 1..<positions.count {
+                guard let next = positions[i].first(where: { $0 > at && Int($0 - at) <= 1 + slop }) else { ok = false; break }
+                at = next
+            }
+            if ok { count += 1 }
+        }
+        return count
+    }
+
     /// Occurrences of p such that term i sits at p + i for every i (positions ascending).
     static func countPhrase(_ positions: [ArraySlice<UInt32>]) -> Int {
         var cursors = positions.map(\.startIndex)

@@ -32,27 +32,70 @@ public struct Clause: Sendable, Equatable {
     /// The character bigrams of the clause's text (matched in the `grams` field when the index
     /// has one).
     public var grams: [String]
+    /// For a phrase: how many extra positions its words may spread over (`"…"~N`).
+    public var slop: Int
 
-    public init(_ matcher: Matcher, occur: Occur = .should, implicit: Bool = false, field: Field? = nil, grams: [String] = []) {
+    public init(
+        _ matcher: Matcher, occur: Occur = .should, implicit: Bool = false, field: Field? = nil, grams: [String] = [], slop: Int = 0
+    ) {
         self.matcher = matcher
         self.occur = occur
         self.implicit = implicit
         self.field = field
         self.grams = grams
+        self.slop = slop
     }
 }
 
-/// A query after analysis: clauses combined the way Lucene's BooleanQuery does (a document
-/// must match every `must`, no `mustNot`, and at least one `should` when there is no `must`).
+/// A node of a query tree.
+public indirect enum QueryNode: Sendable, Equatable {
+    /// A term, phrase or split word (its `occur` is not used inside a tree).
+    case clause(Clause)
+    /// Articles whose file path matches a glob (`file:004*`); scores nothing.
+    case file(String)
+    /// Lucene's BooleanQuery: a document must match every `must`, no `mustNot`, and at least one
+    /// `should` when there is no `must` (with only `mustNot`, every other document).
+    case boolean(must: [QueryNode], should: [QueryNode], mustNot: [QueryNode])
+
+    /// The clauses that add to a score (not under a NOT).
+    public var positiveClauses: [Clause] {
+        switch self {
+        case .clause(let c): [c]
+        case .file: []
+        case .boolean(let must, let should, _): (must + should).flatMap(\.positiveClauses)
+        }
+    }
+}
+
+/// A query after analysis.
 public struct Query: Sendable, Equatable {
-    public var clauses: [Clause]
+    public var root: QueryNode
     /// The text the user typed.
     public var text: String
 
-    public init(text: String, clauses: [Clause]) {
+    public init(text: String, root: QueryNode) {
         self.text = text
-        self.clauses = clauses
+        self.root = root
     }
 
-    public var isEmpty: Bool { clauses.isEmpty }
+    /// A flat query: clauses combined by their `occur`.
+    public init(text: String, clauses: [Clause]) {
+        self.text = text
+        root = .boolean(
+            must: clauses.filter { $0.occur == .must }.map { .clause($0) },
+            should: clauses.filter { $0.occur == .should }.map { .clause($0) },
+            mustNot: clauses.filter { $0.occur == .mustNot }.map { .clause($0) })
+    }
+
+    /// The top-level clauses of a flat query, each with its `occur`.
+    public var clauses: [Clause] {
+        guard case .boolean(let must, let should, let mustNot) = root else {
+            if case .clause(let c) = root { return [c] }
+            return []
+        }
+        func leaves(_ nodes: [QueryNode], _ occur: Clause.Occur) -> [Clause] {
+            nodes.compactMap { if case .clause(var c) = $0 { c.occur = occur; return c } else { return nil } }
+        }
+        return leaves(must, .must) + leaves(should, .should) + leaves(mustNot, .mustNot)
+    }
 }

@@ -85,102 +85,203 @@ public final class Searcher {
         clause.field.map { [$0] } ?? Field.textFields
     }
 
+    /// What narrows the candidates before scoring.
+    public struct Filter: Sendable, Equatable {
+        /// A glob over the file path relative to the corpus (`004*`, `2026/*.txt`).
+        public var file: String?
+        /// The speaker's name (analysed terms), matched as a phrase in the author field.
+        public var author: [String]?
+        public init(file: String? = nil, author: [String]? = nil) {
+            self.file = file
+            self.author = author
+        }
+    }
+
+    public enum Order: String, Sendable, CaseIterable {
+        /// Best score first (ties in corpus order).
+        case score
+        /// Corpus order: file path, then place in the file.
+        case file
+    }
+
+    /// A node's outcome over all documents: which match, and their scores.
+    struct Evaluation {
+        var matched: [Bool]
+        var scores: [Double]
+    }
+
     /// Ranks every matching article and returns `limit` of them starting at rank `offset`.
-    public func search(_ query: Query, limit: Int = 10, offset: Int = 0, explain: Bool = false) throws -> SearchResult {
-        var plans = query.clauses.map(plan)
-        if hasGrams && similarity.gramBoost > 0 {
-            plans += query.clauses.compactMap(gramPlan)
-        }
+    public func search(
+        _ query: Query, limit: Int = 10, offset: Int = 0, explain: Bool = false, filter: Filter = Filter(), order: Order = .score
+    ) throws -> SearchResult {
         let n = index.documentCount
-        let live = index.liveDocumentCount
-        var scores = [Double](repeating: 0, count: n)
-        var shouldMatched = [UInt16](repeating: 0, count: n)
-        var mustMatched = [UInt16](repeating: 0, count: n)
-        var excluded = [Bool](repeating: false, count: n)
-        var mustCount = 0
-        var cache: [Matcher: [FieldMatches?]] = [:]
-        func matches(_ matcher: Matcher, _ clause: Clause) throws -> [(Field, FieldMatches)] {
-            var all = cache[matcher] ?? Array(repeating: nil, count: Field.allCases.count)
-            var result: [(Field, FieldMatches)] = []
-            for field in fields(of: clause) {
-                if all[Int(field.rawValue)] == nil { all[Int(field.rawValue)] = try index.matches(matcher, in: field) }
-                result.append((field, all[Int(field.rawValue)]!))
-            }
-            cache[matcher] = all
-            return result
+        var mask = [Bool](repeating: true, count: n)
+        if let glob = filter.file {
+            for d in 0..<n where mask[d] { mask[d] = fnmatch(glob, try index.filePath(DocID(d)), 0) == 0 }
         }
-        for plan in plans {
-            // Documents where every required matcher occurs in some field.
-            var occurrences = [UInt16](repeating: 0, count: n)
-            for matcher in plan.required {
-                var seen = [Bool](repeating: false, count: n)
-                for (_, found) in try matches(matcher, plan.clause) {
-                    for doc in found.documents { seen[doc.index] = true }
+        if let author = filter.author, !author.isEmpty {
+            let found = try index.matches(author.count == 1 ? .term(author[0]) : .phrase(author), in: .author)
+            var allowed = [Bool](repeating: false, count: n)
+            for doc in found.documents { allowed[doc.index] = true }
+            for d in 0..<n { mask[d] = mask[d] && allowed[d] }
+        }
+        var cache = MatchCache()
+        let result = try evaluate(query.root, mask: mask, cache: &cache, excluding: false)
+        var total = 0
+        var page: [(score: Double, doc: DocID)]
+        switch order {
+        case .score:
+            var collector = TopKCollector(k: max(0, offset + limit), precedes: index.precedes)
+            for d in 0..<n where result.matched[d] && mask[d] {
+                total += 1
+                collector.collect(DocID(d), score: result.scores[d])
+            }
+            page = Array(collector.sorted().dropFirst(offset))
+        case .file:
+            var all: [DocID] = []
+            for d in 0..<n where result.matched[d] && mask[d] { all.append(DocID(d)) }
+            total = all.count
+            all.sort(by: index.precedes)
+            page = all.dropFirst(offset).prefix(limit).map { (result.scores[$0.index], $0) }
+        }
+        let leaves = query.root.positiveClauses
+        let hits = try page.map { entry in
+            Hit(doc: entry.doc, score: entry.score, explanation: explain ? try self.explain(leaves, entry.doc, cache: &cache) : nil)
+        }
+        // Snippets mark each clause's words (a split word whole, else its pieces); bigrams only
+        // repeat the same text.
+        let groups = leaves.map { plan($0).scored.map(\.matcher).sorted { $0.terms.count > $1.terms.count } }
+        return SearchResult(totalHits: total, hits: hits, matcherGroups: groups)
+    }
+
+    /// Postings looked up once per matcher, field and slop.
+    struct MatchCache {
+        var entries: [String: FieldMatches] = [:]
+    }
+
+    func matches(_ matcher: Matcher, _ field: Field, slop: Int, _ cache: inout MatchCache) throws -> FieldMatches {
+        let key = "\(field.rawValue)|\(slop)|\(matcher.terms.joined(separator: "\u{1}"))|\(matcher.terms.count)"
+        if let found = cache.entries[key] { return found }
+        let found = try index.matches(matcher, in: field, slop: slop)
+        cache.entries[key] = found
+        return found
+    }
+
+    /// Which documents a node matches and how they score.
+    func evaluate(_ node: QueryNode, mask: [Bool], cache: inout MatchCache, excluding: Bool) throws -> Evaluation {
+        let n = index.documentCount
+        switch node {
+        case .file(let glob):
+            var matched = [Bool](repeating: false, count: n)
+            for d in 0..<n where mask[d] { matched[d] = fnmatch(glob, try index.filePath(DocID(d)), 0) == 0 }
+            return Evaluation(matched: matched, scores: [Double](repeating: 0, count: n))
+        case .clause(let clause):
+            var plans = [plan(clause)]
+            // Bigrams widen what a clause matches (not a quoted one's, and never what NOT excludes).
+            if !excluding, hasGrams, similarity.gramBoost > 0, let grams = gramPlan(clause) { plans.append(grams) }
+            var matched = [Bool](repeating: false, count: n)
+            var scores = [Double](repeating: 0, count: n)
+            for (p, plan) in plans.enumerated() {
+                let decides = p == 0 || clause.occur != .must
+                var occurrences = [UInt16](repeating: 0, count: n)
+                for matcher in plan.required {
+                    var seen = [Bool](repeating: false, count: n)
+                    for field in fields(of: plan.clause) {
+                        for doc in try matches(matcher, field, slop: clause.slop, &cache).documents { seen[doc.index] = true }
+                    }
+                    for d in 0..<n where seen[d] { occurrences[d] += 1 }
                 }
-                for d in 0..<n where seen[d] { occurrences[d] += 1 }
-            }
-            let needed = UInt16(plan.minimumMatch)
-            switch plan.clause.occur {
-            case .mustNot:
-                for d in 0..<n where occurrences[d] >= needed { excluded[d] = true }
-                continue
-            case .must:
-                mustCount += 1
-                for d in 0..<n where occurrences[d] >= needed { mustMatched[d] += 1 }
-            case .should:
-                for d in 0..<n where occurrences[d] >= needed { shouldMatched[d] += 1 }
-            }
-            for (matcher, weight) in plan.scored {
-                for (field, found) in try matches(matcher, plan.clause) where found.count > 0 {
-                    let idf = similarity.idf(documentFrequency: found.count, documentCount: live)
-                    let factor = weight * similarity.boost(field) * idf
-                    let average = averageFieldLengths[Int(field.rawValue)]
-                    for (i, doc) in found.documents.enumerated() where occurrences[doc.index] >= needed {
-                        scores[doc.index] += factor * similarity.tfNorm(
-                            termFrequency: Double(found.frequencies[i]), fieldLength: Double(try index.fieldLength(doc, field)),
-                            averageFieldLength: average)
+                let needed = UInt16(plan.minimumMatch)
+                if decides { for d in 0..<n where occurrences[d] >= needed && mask[d] { matched[d] = true } }
+                guard !excluding else { continue }
+                for (matcher, weight) in plan.scored {
+                    for field in fields(of: plan.clause) {
+                        let found = try matches(matcher, field, slop: clause.slop, &cache)
+                        guard found.count > 0 else { continue }
+                        let idf = similarity.idf(documentFrequency: found.count, documentCount: index.liveDocumentCount)
+                        let factor = weight * similarity.boost(field) * idf
+                        let average = averageFieldLengths[Int(field.rawValue)]
+                        for (i, doc) in found.documents.enumerated() where occurrences[doc.index] >= needed && mask[doc.index] {
+                            scores[doc.index] += factor * similarity.tfNorm(
+                                termFrequency: Double(found.frequencies[i]), fieldLength: Double(try index.fieldLength(doc, field)),
+                                averageFieldLength: average)
+                        }
                     }
                 }
             }
+            for d in 0..<n where !matched[d] { scores[d] = 0 }
+            return Evaluation(matched: matched, scores: scores)
+        case .boolean(let must, let should, let mustNot):
+            var matched = [Bool](repeating: must.isEmpty && should.isEmpty, count: n)
+            var scores = [Double](repeating: 0, count: n)
+            if !must.isEmpty {
+                matched = mask
+                for child in must {
+                    let e = try evaluate(child, mask: mask, cache: &cache, excluding: excluding)
+                    for d in 0..<n {
+                        matched[d] = matched[d] && e.matched[d]
+                        scores[d] += e.scores[d]
+                    }
+                }
+            }
+            for child in should {
+                let e = try evaluate(child, mask: mask, cache: &cache, excluding: excluding)
+                for d in 0..<n where e.matched[d] {
+                    if must.isEmpty { matched[d] = true }
+                    scores[d] += e.scores[d]
+                }
+            }
+            for child in mustNot {
+                let e = try evaluate(child, mask: mask, cache: &cache, excluding: true)
+                for d in 0..<n where e.matched[d] { matched[d] = false }
+            }
+            for d in 0..<n where !matched[d] || !mask[d] {
+                matched[d] = false
+                scores[d] = 0
+            }
+            return Evaluation(matched: matched, scores: scores)
         }
-        var collector = TopKCollector(k: max(0, offset + limit), precedes: index.precedes)
-        var total = 0
-        for d in 0..<n {
-            guard !excluded[d], Int(mustMatched[d]) == mustCount, mustCount > 0 || shouldMatched[d] > 0 else { continue }
-            total += 1
-            collector.collect(DocID(d), score: scores[d])
-        }
-        let page = collector.sorted().dropFirst(offset)
-        let hits = try page.map { entry in
-            Hit(doc: entry.doc, score: entry.score, explanation: explain ? try self.explain(plans, entry.doc) : nil)
-        }
-        // Bigram plans only repeat their clause's text: snippets mark the words.
-        let groups = plans.filter { $0.clause.occur != .mustNot && $0.clause.field != .grams }.map { plan in
-            plan.scored.map(\.matcher).sorted { $0.terms.count > $1.terms.count }
-        }
-        return SearchResult(totalHits: total, hits: Array(hits), matcherGroups: groups)
     }
 
-    /// The score components of one document for resolved clauses.
-    func explain(_ plans: [Plan], _ doc: DocID) throws -> Explanation {
+    /// The score components of one document: every clause it matches, with its words' (and
+    /// bigrams') BM25 terms per field.
+    func explain(_ leaves: [Clause], _ doc: DocID, cache: inout MatchCache) throws -> Explanation {
         var components: [ScoreComponent] = []
-        for plan in plans where plan.clause.occur != .mustNot {
-            for (matcher, weight) in plan.scored {
-                for field in fields(of: plan.clause) {
-                    let matches = try index.matches(matcher, in: field)
-                    guard let i = matches.documents.firstIndex(of: doc) else { continue }
-                    let tf = Double(matches.frequencies[i])
-                    let length = try index.fieldLength(doc, field)
-                    let average = averageFieldLengths[Int(field.rawValue)]
-                    let idf = similarity.idf(documentFrequency: matches.count, documentCount: index.liveDocumentCount)
-                    let boost = weight * similarity.boost(field)
-                    let score = boost * idf * similarity.tfNorm(termFrequency: tf, fieldLength: Double(length), averageFieldLength: average)
-                    components.append(ScoreComponent(
-                        matcher: matcher, field: field, termFrequency: Int(tf), documentFrequency: matches.count, idf: idf,
-                        fieldLength: length, averageFieldLength: average, boost: boost, score: score))
+        let only = [Bool]((0..<index.documentCount).map { $0 == doc.index })
+        for clause in leaves {
+            var plans = [plan(clause)]
+            if hasGrams, similarity.gramBoost > 0, let grams = gramPlan(clause) { plans.append(grams) }
+            // Only clauses that matched this document scored it.
+            guard try evaluate(.clause(clause), mask: only, cache: &cache, excluding: false).matched[doc.index] else { continue }
+            for plan in plans {
+                var present = 0
+                for matcher in plan.required where try fields(of: plan.clause).contains(where: {
+                    try matches(matcher, $0, slop: clause.slop, &cache).documents.contains(doc)
+                }) { present += 1 }
+                guard present >= plan.minimumMatch else { continue }
+                for (matcher, weight) in plan.scored {
+                    for field in fields(of: plan.clause) {
+                        let found = try matches(matcher, field, slop: clause.slop, &cache)
+                        guard let i = found.documents.firstIndex(of: doc) else { continue }
+                        let tf = Double(found.frequencies[i])
+                        let length = try index.fieldLength(doc, field)
+                        let average = averageFieldLengths[Int(field.rawValue)]
+                        let idf = similarity.idf(documentFrequency: found.count, documentCount: index.liveDocumentCount)
+                        let boost = weight * similarity.boost(field)
+                        let score = boost * idf * similarity.tfNorm(termFrequency: tf, fieldLength: Double(length), averageFieldLength: average)
+                        components.append(ScoreComponent(
+                            matcher: matcher, field: field, termFrequency: Int(tf), documentFrequency: found.count, idf: idf,
+                            fieldLength: length, averageFieldLength: average, boost: boost, score: score))
+                    }
                 }
             }
         }
         return Explanation(components: components)
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
