@@ -21,12 +21,23 @@ enum JSONOutput {
         var affiliation: String?
         var line_start: Int
         var line_end: Int
+        /// The best passage (the first of `snippets`), as plain text.
         var snippet: String
         /// Character ranges `[start, end)` of the matched words in `snippet`.
         var highlights: [[Int]]
         var snippet_line_start: Int?
         var snippet_line_end: Int?
+        /// Up to three passages, best first.
+        var snippets: [Passage]
         var explanation: [Component]?
+        var proximity_bonus: Double?
+    }
+
+    struct Passage: Encodable {
+        var text: String
+        var highlights: [[Int]]
+        var line_start: Int
+        var line_end: Int
     }
 
     struct Component: Encodable {
@@ -41,20 +52,25 @@ enum JSONOutput {
         var score: Double
     }
 
-    static func render(query: String, result: SearchResult, hits: [RenderedHit], tookMilliseconds: Double) throws -> String {
+    static func render(query: String, result: SearchResult, hits: [RenderedHit], tookMilliseconds: Double, offset: Int = 0) throws -> String {
         let objects = hits.enumerated().map { rank, item in
-            HitObject(
-                rank: rank + 1, score: item.hit.score, doc_id: item.document.key, file: item.document.file,
+            let first = item.snippets.first
+            return HitObject(
+                rank: offset + rank + 1, score: item.hit.score, doc_id: item.document.key, file: item.document.file,
                 title: item.document.title, author: item.document.author, affiliation: item.document.affiliation,
-                line_start: item.document.lineStart, line_end: item.document.lineEnd, snippet: item.snippet?.text ?? "",
-                highlights: item.snippet?.highlights.map { [$0.lowerBound, $0.upperBound] } ?? [],
-                snippet_line_start: item.snippet?.lineStart, snippet_line_end: item.snippet?.lineEnd,
+                line_start: item.document.lineStart, line_end: item.document.lineEnd, snippet: first?.text ?? "",
+                highlights: first?.highlights.map { [$0.lowerBound, $0.upperBound] } ?? [],
+                snippet_line_start: first?.lineStart, snippet_line_end: first?.lineEnd,
+                snippets: item.snippets.map {
+                    Passage(text: $0.text, highlights: $0.highlights.map { [$0.lowerBound, $0.upperBound] }, line_start: $0.lineStart, line_end: $0.lineEnd)
+                },
                 explanation: item.hit.explanation?.components.map {
                     Component(
                         match: $0.matcher.description, field: $0.field.description, tf: $0.termFrequency, df: $0.documentFrequency,
                         idf: $0.idf, field_length: $0.fieldLength, average_field_length: $0.averageFieldLength, boost: $0.boost,
                         score: $0.score)
-                })
+                },
+                proximity_bonus: item.hit.explanation.map(\.proximity))
         }
         let document = Document(
             query: query, total_hits: result.totalHits, took_ms: (tookMilliseconds * 1000).rounded() / 1000, hits: objects)

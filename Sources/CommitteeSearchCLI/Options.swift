@@ -63,7 +63,11 @@ struct RankingOptions: ParsableArguments {
     @Option(help: "Weight of character-bigram matches (indexes built with --bigrams).")
     var gramBoost: Double = BM25.defaultGramBoost
 
+    @Option(help: "Weight of the proximity bonus (query words close together); 0 turns it off.")
+    var proximityBoost: Double = BM25.defaultProximityBoost
+
     func validate() throws {
+        guard proximityBoost >= 0 else { throw ValidationError("--proximity-boost must be ≥ 0") }
         guard gramBoost >= 0 else { throw ValidationError("--gram-boost must be ≥ 0") }
         guard phraseBoost >= 0 else { throw ValidationError("--phrase-boost must be ≥ 0") }
         guard k1 >= 0 else { throw ValidationError("--k1 must be ≥ 0") }
@@ -71,7 +75,7 @@ struct RankingOptions: ParsableArguments {
         guard titleBoost >= 0 else { throw ValidationError("--title-boost must be ≥ 0") }
     }
 
-    var similarity: BM25 { BM25(k1: k1, b: b, titleBoost: titleBoost, phraseBoost: phraseBoost, gramBoost: gramBoost) }
+    var similarity: BM25 { BM25(k1: k1, b: b, titleBoost: titleBoost, phraseBoost: phraseBoost, gramBoost: gramBoost, proximityBoost: proximityBoost) }
 }
 
 extension CorpusLayout: ExpressibleByArgument {}

@@ -19,8 +19,23 @@ struct SearchCommand: ParsableCommand {
     @OptionGroup var location: LocationOptions
     @OptionGroup var ranking: RankingOptions
 
-    @Option(name: .long, help: "Number of articles to show.")
+    @Option(name: [.long, .customLong("limit")], help: "Number of articles to show (--limit is the same).")
     var top: Int = 10
+
+    @Option(help: "Skip this many articles first (paging).")
+    var offset: Int = 0
+
+    @Option(name: .customLong("file"), help: "Only articles of files matching this glob (e.g. '004*', '2026/*.txt').")
+    var fileGlob: String?
+
+    @Option(help: "Only articles by this speaker.")
+    var author: String?
+
+    @Option(help: "Order: score (best first) or file (corpus order).")
+    var sort: Searcher.Order = .score
+
+    @Option(help: "Passages to show per article (0–3).")
+    var snippets: Int = 3
 
     @Flag(name: .long, help: "Print one JSON object instead of text.")
     var json = false
@@ -42,6 +57,8 @@ struct SearchCommand: ParsableCommand {
 
     func validate() throws {
         guard top > 0 else { throw ValidationError("--top must be at least 1") }
+        guard offset >= 0 else { throw ValidationError("--offset must be ≥ 0") }
+        guard (0...3).contains(snippets) else { throw ValidationError("--snippets must be between 0 and 3") }
         if queries != nil && !query.isEmpty { throw ValidationError("give either QUERY or --queries, not both") }
         if runOut != nil && queries == nil { throw ValidationError("--run-out needs --queries") }
     }
@@ -66,20 +83,26 @@ struct SearchCommand: ParsableCommand {
             let result: SearchResult
             let rendered: [RenderedHit]
             do {
-                result = try searcher.search(parsed, limit: top, explain: explain)
-                let snippets = SnippetBuilder(analyzer: analyzer)
+                var filter = Searcher.Filter(file: fileGlob)
+                if let author {
+                    filter.author = analyzer.analyze(author).map(\.term)
+                    if filter.author!.isEmpty { throw CLIError("--author \(author) has no searchable words", code: 2) }
+                }
+                result = try searcher.search(parsed, limit: top, offset: offset, explain: explain, filter: filter, order: sort)
+                let builder = SnippetBuilder(analyzer: analyzer)
                 rendered = try result.hits.map { hit in
                     let document = try index.document(hit.doc)
-                    return RenderedHit(hit: hit, document: document, snippet: snippets.snippets(for: document, groups: result.matcherGroups).first)
+                    let passages = snippets == 0 ? [] : builder.snippets(for: document, groups: result.matcherGroups, maximum: snippets)
+                    return RenderedHit(hit: hit, document: document, snippets: passages)
                 }
             } catch let error as IndexError {
                 throw CLIError(error.description)
             }
             let tookMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
             if json {
-                print(try JSONOutput.render(query: text, result: result, hits: rendered, tookMilliseconds: tookMilliseconds))
+                print(try JSONOutput.render(query: text, result: result, hits: rendered, tookMilliseconds: tookMilliseconds, offset: offset))
             } else {
-                print(TextOutput(colour: isatty(STDOUT_FILENO) != 0).render(query: text, result: result, hits: rendered, tookMilliseconds: tookMilliseconds), terminator: "")
+                print(TextOutput(colour: isatty(STDOUT_FILENO) != 0).render(query: text, result: result, hits: rendered, tookMilliseconds: tookMilliseconds, offset: offset), terminator: "")
             }
         }
     }
@@ -113,5 +136,8 @@ extension SearchCommand {
 struct RenderedHit {
     var hit: Hit
     var document: StoredDocument
-    var snippet: Snippet?
+    /// The best passages, best first.
+    var snippets: [Snippet]
 }
+
+extension Searcher.Order: ExpressibleByArgument {}

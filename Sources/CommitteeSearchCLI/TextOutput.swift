@@ -11,15 +11,15 @@ struct TextOutput {
     private func dim(_ s: String) -> String { colour ? "\u{1B}[2m\(s)\u{1B}[0m" : s }
     private func bold(_ s: String) -> String { colour ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
 
-    func render(query: String, result: SearchResult, hits: [RenderedHit], tookMilliseconds: Double) -> String {
+    func render(query: String, result: SearchResult, hits: [RenderedHit], tookMilliseconds: Double, offset: Int = 0) -> String {
         var out = "\(result.totalHits) \(result.totalHits == 1 ? "article matches" : "articles match") “\(query)” (\(String(format: "%.1f", tookMilliseconds)) ms)\n"
         for (rank, item) in hits.enumerated() {
             let d = item.document
-            out += "\n\(rank + 1). \(bold(d.title))  \(dim(String(format: "score %.3f", item.hit.score)))\n"
+            out += "\n\(offset + rank + 1). \(bold(d.title))  \(dim(String(format: "score %.3f", item.hit.score)))\n"
             let people = [d.author, d.affiliation].compactMap { $0 }.joined(separator: " · ")
             if !people.isEmpty { out += "   \(people)\n" }
             out += "   \(d.file):\(d.lineStart)-\(d.lineEnd)  \(dim(d.key))\n"
-            if let snippet = item.snippet {
+            for snippet in item.snippets {
                 let lines = snippet.lineStart == snippet.lineEnd ? "\(snippet.lineStart)" : "\(snippet.lineStart)-\(snippet.lineEnd)"
                 out += "   \(dim("line \(lines):")) …\(snippet.marked(open: open, close: close))…\n"
             }
@@ -30,8 +30,14 @@ struct TextOutput {
                         c.matcher.description, c.field.description, c.termFrequency, c.documentFrequency, c.idf,
                         c.fieldLength, c.averageFieldLength, c.boost, c.score) + "\n"
                 }
+                if explanation.proximity > 0 {
+                    out += "     " + String(format: "proximity bonus → %.3f", explanation.proximity) + "\n"
+                }
                 out += "     " + String(format: "sum = %.3f", explanation.total) + "\n"
             }
+        }
+        if result.totalHits > offset + hits.count {
+            out += "\n(\(result.totalHits - offset - hits.count) more: --offset \(offset + hits.count))\n"
         }
         return out
     }

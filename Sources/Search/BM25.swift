@@ -12,20 +12,25 @@ public struct BM25: Sendable, Equatable {
     public var phraseBoost: Double
     /// Weight of character-bigram matches (when the index has the `grams` field).
     public var gramBoost: Double
+    /// Weight of the proximity bonus (clauses close together in the body); 0 turns it off.
+    public var proximityBoost: Double
 
     public static let defaultK1 = 1.2
     public static let defaultB = 0.75
     public static let defaultTitleBoost = 1.0
     public static let defaultPhraseBoost = 3.0
     public static let defaultGramBoost = 1.0
+    public static let defaultProximityBoost = 1.0
 
     public init(k1: Double = defaultK1, b: Double = defaultB, titleBoost: Double = defaultTitleBoost, authorBoost: Double = 1.0, bodyBoost: Double = 1.0,
-                phraseBoost: Double = defaultPhraseBoost, gramBoost: Double = defaultGramBoost) {
+                phraseBoost: Double = defaultPhraseBoost, gramBoost: Double = defaultGramBoost,
+                proximityBoost: Double = defaultProximityBoost) {
         self.k1 = k1
         self.b = b
         self.fieldBoosts = [.title: titleBoost, .author: authorBoost, .body: bodyBoost, .grams: 1]
         self.phraseBoost = phraseBoost
         self.gramBoost = gramBoost
+        self.proximityBoost = proximityBoost
     }
 
     public func boost(_ field: Field) -> Double { fieldBoosts[field] ?? 1 }

@@ -13,8 +13,10 @@ public struct ScoreComponent: Sendable, Equatable {
     public var score: Double
 }
 
-/// Why a document scored what it did: the sum of its components.
+/// Why a document scored what it did: the sum of its components and the proximity bonus.
 public struct Explanation: Sendable, Equatable {
     public var components: [ScoreComponent]
-    public var total: Double { components.reduce(0) { $0 + $1.score } }
+    /// What query words standing close together added.
+    public var proximity: Double = 0
+    public var total: Double { components.reduce(0) { $0 + $1.score } + proximity }
 }

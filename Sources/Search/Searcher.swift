@@ -126,7 +126,9 @@ public final class Searcher {
             for d in 0..<n { mask[d] = mask[d] && allowed[d] }
         }
         var cache = MatchCache()
-        let result = try evaluate(query.root, mask: mask, cache: &cache, excluding: false)
+        var result = try evaluate(query.root, mask: mask, cache: &cache, excluding: false)
+        let proximity = try proximityBonuses(query.root.positiveClauses, matched: result.matched)
+        for (d, bonus) in proximity { result.scores[d] += bonus }
         var total = 0
         var page: [(score: Double, doc: DocID)]
         switch order {
@@ -146,12 +148,71 @@ public final class Searcher {
         }
         let leaves = query.root.positiveClauses
         let hits = try page.map { entry in
-            Hit(doc: entry.doc, score: entry.score, explanation: explain ? try self.explain(leaves, entry.doc, cache: &cache) : nil)
+            var explanation = explain ? try self.explain(leaves, entry.doc, cache: &cache) : nil
+            explanation?.proximity = proximity[entry.doc.index] ?? 0
+            return Hit(doc: entry.doc, score: entry.score, explanation: explanation)
         }
         // Snippets mark each clause's words (a split word whole, else its pieces); bigrams only
         // repeat the same text.
         let groups = leaves.map { plan($0).scored.map(\.matcher).sorted { $0.terms.count > $1.terms.count } }
         return SearchResult(totalHits: total, hits: hits, matcherGroups: groups)
+    }
+
+    /// The proximity bonus of every matched document that holds two or more clauses in its body.
+    func proximityBonuses(_ clauses: [Clause], matched: [Bool]) throws -> [Int: Double] {
+        let scorer = ProximityBonus(weight: similarity.proximityBoost, window: 5, k1: similarity.k1)
+        guard scorer.weight > 0, clauses.count >= 2 else { return [:] }
+        // Each clause's body occurrences per document: its whole phrase where it stands
+        // together, else its pieces.
+        var perClause: [[Int: ProximityBonus.Occurrences]] = []
+        let live = index.liveDocumentCount
+        for clause in clauses where clause.field == nil || clause.field == .body {
+            var found: [Int: ProximityBonus.Occurrences] = [:]
+            let terms = clause.matcher.terms
+            var lists: [PostingList] = []
+            for term in Set(terms) { if let list = try index.postingList(term, in: .body) { lists.append(list) } }
+            let df = lists.map(\.documentFrequency).min() ?? 0
+            guard df > 0 else { continue }
+            let idf = similarity.idf(documentFrequency: df, documentCount: live)
+            var byDoc: [Int: [[UInt32]]] = [:]
+            for list in lists {
+                for i in 0..<list.documentFrequency where matched[list.documents[i].index] {
+                    byDoc[list.documents[i].index, default: []].append(Array(list.positions(at: i)))
+                }
+            }
+            for (doc, positionLists) in byDoc {
+                var starts: [UInt32] = []
+                var length = 1
+                if terms.count > 1, positionLists.count == Set(terms).count {
+                    // Where the pieces stand in order, the phrase is one occurrence.
+                    starts = try phraseStarts(terms, doc)
+                    length = terms.count
+                }
+                if starts.isEmpty { starts = positionLists.flatMap { $0 }.sorted(); length = 1 }
+                found[doc] = ProximityBonus.Occurrences(starts: starts, length: length, idf: idf)
+            }
+            perClause.append(found)
+        }
+        var bonuses: [Int: Double] = [:]
+        let docs = Set(perClause.flatMap(\.keys))
+        for doc in docs {
+            let present = perClause.compactMap { $0[doc] }
+            let bonus = scorer.bonus(present)
+            if bonus > 0 { bonuses[doc] = bonus }
+        }
+        return bonuses
+    }
+
+    /// Start positions of a phrase in one document's body.
+    func phraseStarts(_ terms: [String], _ doc: Int) throws -> [UInt32] {
+        var lists: [ArraySlice<UInt32>] = []
+        for term in terms {
+            guard let list = try index.postingList(term, in: .body), let i = list.index(of: DocID(doc)) else { return [] }
+            lists.append(list.positions(at: i))
+        }
+        return lists[0].filter { start in
+            (1..<terms.count).allSatisfy { i in lists[i].contains(start + UInt32(i)) }
+        }
     }
 
     /// Postings looked up once per matcher, field and slop.
