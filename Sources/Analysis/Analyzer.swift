@@ -7,7 +7,8 @@ import ICUText
 /// Not thread-safe: one analyzer per thread (each owns an ICU break iterator).
 public final class Analyzer {
     /// Bumped whenever analysis output changes, so stored indexes know they are stale.
-    public static let version: UInt32 = 1
+    /// 2: traditional characters folded to simplified.
+    public static let version: UInt32 = 2
 
     public let normalizer: TextNormalizer
     private let breaker: WordBreaker

@@ -14,7 +14,8 @@ public struct SourceLine: Sendable, Equatable {
 
 /// Turns raw journal text into the text the segmenter sees.
 ///
-/// In order, per line: NFKC and case folding (full-width forms become ASCII); Markdown markers
+/// In order, per line: NFKC and case folding (full-width forms become ASCII), traditional
+/// characters folded to simplified ones (兩個 → 两个, ICU's `Traditional-Simplified`); Markdown markers
 /// (`#` headings, `**`, `>` quotes) dropped; letter-spacing between single ideographs
 /// (`奋 力 跑 好`) removed; quotation marks between ideographs (`“临”距离协商`) dropped. Then lines
 /// are joined: a break (with any blank lines) between two characters where at least one is an
@@ -24,6 +25,7 @@ public struct SourceLine: Sendable, Equatable {
 /// Not thread-safe (it caches foldings); use one per thread.
 public final class TextNormalizer {
     private let folder: CompatibilityFolder
+    private let simplified = VariantFolding.traditionalToSimplified
     private var scalars: [UInt32] = []
     private var offsets: [Int32] = []
 
@@ -93,8 +95,12 @@ public final class TextNormalizer {
                 let v = (scalar >= 0x41 && scalar <= 0x5A) ? scalar + 0x20 : scalar
                 scalars.append(v == 0x09 || v == 0x0D ? 0x20 : v)
                 offsets.append(Int32(i))
-            } else if (scalar >= 0x4E00 && scalar <= 0x9FFF) || (scalar >= 0x3400 && scalar <= 0x4DBF) {
-                // Unified ideographs: NFKC leaves them alone and they have no case (the common path).
+            } else if scalar >= 0x4E00 && scalar <= 0x9FFF {
+                // Unified ideographs: NFKC leaves them alone and they have no case (the common
+                // path); traditional characters become simplified ones.
+                scalars.append(simplified[Int(scalar - 0x4E00)])
+                offsets.append(Int32(i))
+            } else if scalar >= 0x3400 && scalar <= 0x4DBF {
                 scalars.append(scalar)
                 offsets.append(Int32(i))
             } else {

@@ -7,6 +7,8 @@
 #include <unicode/uchar.h>
 #include <unicode/ucsdet.h>
 #include <unicode/ucnv.h>
+#include <unicode/utrans.h>
+#include <unicode/ustring.h>
 #include <string.h>
 
 int32_t cs_word_breaker_open(cs_word_breaker *breaker, const char *locale) {
@@ -80,6 +82,27 @@ int32_t cs_convert_to_utf8(const char *charset, const char *source, int32_t leng
                            int32_t *status_out) {
     UErrorCode status = U_ZERO_ERROR;
     int32_t written = ucnv_convert("UTF-8", charset, dest, capacity, source, length, &status);
+    *status_out = (int32_t)status;
+    return written;
+}
+
+int32_t cs_transliterate(const char *id, uint16_t *text, int32_t length, int32_t capacity, int32_t *status_out) {
+    UErrorCode status = U_ZERO_ERROR;
+    UChar idBuffer[64];
+    u_charsToUChars(id, idBuffer, (int32_t)strlen(id) + 1);
+    UTransliterator *t = utrans_openU(idBuffer, -1, UTRANS_FORWARD, NULL, 0, NULL, &status);
+    if (U_FAILURE(status)) { *status_out = (int32_t)status; return 0; }
+    int32_t limit = length;
+    utrans_transUChars(t, (UChar *)text, &length, capacity, 0, &limit, &status);
+    utrans_close(t);
+    *status_out = (int32_t)status;
+    return length;
+}
+
+int32_t cs_convert(const char *to, const char *from, const char *source, int32_t length, char *dest, int32_t capacity,
+                   int32_t *status_out) {
+    UErrorCode status = U_ZERO_ERROR;
+    int32_t written = ucnv_convert(to, from, dest, capacity, source, length, &status);
     *status_out = (int32_t)status;
     return written;
 }

@@ -24,7 +24,7 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
                 + "run `committee-search index --full` to rebuild it"
         case .staleAnalyzer(let file, let found, let current):
             "index file \(file) was built by analyzer version \(found), this program uses \(current); "
-                + "run `committee-search index --full` to rebuild it"
+                + "run `committee-search index` to rebuild it"
         case .io(let path, let detail):
             "cannot write \(path): \(detail)"
         }

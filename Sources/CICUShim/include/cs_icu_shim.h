@@ -44,4 +44,13 @@ int32_t cs_detect_charset(const char *bytes, int32_t length, char *name, int32_t
 int32_t cs_convert_to_utf8(const char *charset, const char *source, int32_t length, char *dest, int32_t capacity,
                            int32_t *status_out);
 
+/// Converts `length` bytes from charset `from` to charset `to` (unmappable characters become the
+/// target's substitution character); returns the length written (or needed); sets `status_out`.
+int32_t cs_convert(const char *to, const char *from, const char *source, int32_t length, char *dest, int32_t capacity,
+                   int32_t *status_out);
+
+/// Transliterates UTF-16 `text` in place with ICU's transform `id` (e.g. "Traditional-Simplified").
+/// Returns the new length (or the length needed when it exceeds `capacity`); sets `status_out`.
+int32_t cs_transliterate(const char *id, uint16_t *text, int32_t length, int32_t capacity, int32_t *status_out);
+
 #endif
