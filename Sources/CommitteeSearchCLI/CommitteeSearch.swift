@@ -12,7 +12,7 @@ struct CommitteeSearch: ParsableCommand {
               committee-search index --corpus corpus
               echo 政协委员履职 | committee-search analyze
             """,
-        subcommands: [SearchCommand.self, IndexCommand.self, AnalyzeCommand.self, EvalCommand.self, ArticlesCommand.self],
+        subcommands: [SearchCommand.self, ShellCommand.self, IndexCommand.self, AnalyzeCommand.self, EvalCommand.self, ArticlesCommand.self],
         defaultSubcommand: nil
     )
 }

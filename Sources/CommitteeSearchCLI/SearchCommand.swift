@@ -70,41 +70,15 @@ struct SearchCommand: ParsableCommand {
             guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw CLIError("empty query: give the words to search for, e.g. committee-search search 两个薄弱", code: 2)
             }
-            let analyzer = try Analyzer()
-            let parsed: Query
-            do {
-                parsed = try QueryParser(analyzer: analyzer).parse(text)
-            } catch let failure as QueryParser.Failure {
-                throw CLIError("\(failure): \(QueryParser.mark(text, at: failure.column))", code: 2)
-            }
             let index = try location.openOrBuild(quiet: json)
-            let started = DispatchTime.now()
-            let searcher = Searcher(index: index, similarity: ranking.similarity)
-            let result: SearchResult
-            let rendered: [RenderedHit]
-            do {
-                var filter = Searcher.Filter(file: fileGlob)
-                if let author {
-                    filter.author = analyzer.analyze(author).map(\.term)
-                    if filter.author!.isEmpty { throw CLIError("--author \(author) has no searchable words", code: 2) }
-                }
-                result = try searcher.search(parsed, limit: top, offset: offset, explain: explain, filter: filter, order: sort)
-                let builder = SnippetBuilder(analyzer: analyzer)
-                rendered = try result.hits.map { hit in
-                    let document = try index.document(hit.doc)
-                    let passages = snippets == 0 ? [] : builder.snippets(for: document, groups: result.matcherGroups, maximum: snippets)
-                    return RenderedHit(hit: hit, document: document, snippets: passages)
-                }
-            } catch let error as IndexError {
-                throw CLIError(error.description)
-            }
-            let tookMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
-            if json {
-                print(try JSONOutput.render(query: text, result: result, hits: rendered, tookMilliseconds: tookMilliseconds, offset: offset))
-            } else {
-                print(TextOutput(colour: isatty(STDOUT_FILENO) != 0).render(query: text, result: result, hits: rendered, tookMilliseconds: tookMilliseconds, offset: offset), terminator: "")
-            }
+            let session = try SearchSession(index: index, similarity: ranking.similarity, options: displayOptions)
+            print(try session.run(text, offset: offset), terminator: "")
         }
+    }
+
+    var displayOptions: SearchSession.Options {
+        SearchSession.Options(
+            limit: top, explain: explain, fileGlob: fileGlob, author: author, order: sort, snippets: snippets, json: json)
     }
 }
 

@@ -5,6 +5,8 @@ import Search
 /// Search results for people: colour on a terminal, `[` `]` around matches when piped.
 struct TextOutput {
     var colour: Bool
+    /// How to ask for the next page (`--offset N` on the command line, `:more` in the shell).
+    var more: (Int) -> String = { "--offset \($0)" }
 
     private var open: String { colour ? "\u{1B}[1;31m" : "[" }
     private var close: String { colour ? "\u{1B}[0m" : "]" }
@@ -37,7 +39,7 @@ struct TextOutput {
             }
         }
         if result.totalHits > offset + hits.count {
-            out += "\n(\(result.totalHits - offset - hits.count) more: --offset \(offset + hits.count))\n"
+            out += "\n(\(result.totalHits - offset - hits.count) more: \(more(offset + hits.count)))\n"
         }
         return out
     }

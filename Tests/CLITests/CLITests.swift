@@ -397,3 +397,107 @@ import Testing
             """)
     }
 }
+
+/// Issue 6's features through the command line: the query language, filters, paging, sorting,
+/// snippets, JSON, and the shell driven through a pipe.
+@Suite(.serialized) struct QueryFeatureTests {
+    static let index: String = {
+        let dir = CLITests.temporaryDirectory().appendingPathComponent("idx").path
+        _ = try? CLITests.run(["index", "--corpus", CLITests.repository.appendingPathComponent("corpus").path, "--index", dir])
+        return dir
+    }()
+
+    static func search(_ arguments: [String]) throws -> CLITests.Output {
+        try CLITests.run(["search", "--index", index] + arguments)
+    }
+
+    static func docIDs(_ arguments: [String]) throws -> [String] {
+        let result = try search(["--json"] + arguments)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        return (object["hits"] as? [[String: Any]] ?? []).compactMap { $0["doc_id"] as? String }
+    }
+
+    @Test func wholeOutputWithMarkedSnippetsWhenPiped() throws {
+        let result = try Self.search(["--limit", "1", "--snippets", "2", "周均发 三轮驱动"])
+        #expect(result.status == 0)
+        let body = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
+        #expect(body == """
+
+            1. 以“有为”彰显价值 以“创新”赋能质效  score 43.433
+               周均发 · 张掖市政协党组书记、主席
+               000_07fd9a4553e8b7fc.txt:9-23  000_07fd9a4553e8b7fc#1
+               line 15: …不断强化工作统筹，探索专委会+界别委员+专家团队“[三轮驱动]”的履职模式，将26个界别264名政协委员全部编入各专委会，并成立以专委会为单位“专家团队”，同时将办公室1…
+
+            """)
+    }
+
+    @Test func jsonCarriesSnippetTextAndMatchedRanges() throws {
+        let result = try Self.search(["--json", "--limit", "1", "两个薄弱"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let hit = try #require((object["hits"] as? [[String: Any]])?.first)
+        let snippets = try #require(hit["snippets"] as? [[String: Any]])
+        #expect(!snippets.isEmpty && snippets.count <= 3)
+        for passage in snippets {
+            let text = try #require(passage["text"] as? String)
+            let ranges = try #require(passage["highlights"] as? [[Int]])
+            let scalars = Array(text.unicodeScalars)
+            for r in ranges { #expect(String(String.UnicodeScalarView(scalars[r[0]..<r[1]])) == "两个薄弱") }
+            #expect((passage["line_start"] as? Int ?? 0) >= 9)
+        }
+    }
+
+    @Test func operatorsThroughTheCommandLine() throws {
+        #expect(try Self.docIDs(["贺兰县 AND 机关"]) == ["004_0e00348c40e7e77d#6"])
+        #expect(try Set(Self.docIDs(["贺兰县 OR 平罗县"])) == ["004_0e00348c40e7e77d#6", "004_0e00348c40e7e77d#7"])
+        #expect(try Self.docIDs(["两个薄弱 -file:001*"]).allSatisfy { !$0.hasPrefix("001") })
+        #expect(try Self.docIDs(["author:黎辉"]).count == 2)
+        #expect(try Self.docIDs(["兩個薄弱"]) == Self.docIDs(["两个薄弱"]))
+    }
+
+    @Test func filtersSortingAndPaging() throws {
+        let filtered = try Self.docIDs(["--file", "004*", "--limit", "50", "机关"])
+        #expect(!filtered.isEmpty && filtered.allSatisfy { $0.hasPrefix("004") })
+        #expect(try Self.docIDs(["--author", "黎辉", "政协"]).count == 2)
+        let byFile = try Self.docIDs(["--sort", "file", "--limit", "50", "政协"])
+        #expect(byFile.first == "000_07fd9a4553e8b7fc#1")
+        let all = try Self.docIDs(["--limit", "6", "政协 委员"])
+        let page2 = try Self.docIDs(["--limit", "3", "--offset", "3", "政协 委员"])
+        #expect(page2 == Array(all.suffix(3)))
+        let text = try Self.search(["--limit", "2", "政协"]).stdout
+        #expect(text.contains("\n(") && text.contains("more: --offset 2)"))
+    }
+
+    @Test func shellThroughAPipe() throws {
+        let result = try CLITests.run(
+            ["shell", "--index", Self.index, "--limit", "1", "--snippets", "0"],
+            input: "罗鸣\n:more\n政协 (委员\n\nNOT 县\n周均发\n:quit\n这一行不会被读到\n")
+        #expect(result.status == 0)
+        #expect(result.stdout == """
+            1 article matches “罗鸣” (\(Self.took(result.stdout, 0)) ms)
+
+            1. 加强两支队伍建设 提升基层履职效能  score \(Self.score(result.stdout, 0))
+               包国成 · 海原县政协秘书长、办公室主任
+               004_0e00348c40e7e77d.txt:793-889  004_0e00348c40e7e77d#10
+            1 article matches “罗鸣” (\(Self.took(result.stdout, 1)) ms)
+            error: the parenthesis at column 4 is never closed: 政协 ▶(委员
+            error: the query only excludes (NOT/-): add a word to search for: NOT 县
+            1 article matches “周均发” (\(Self.took(result.stdout, 2)) ms)
+
+            1. 以“有为”彰显价值 以“创新”赋能质效  score \(Self.score(result.stdout, 1))
+               周均发 · 张掖市政协党组书记、主席
+               000_07fd9a4553e8b7fc.txt:9-23  000_07fd9a4553e8b7fc#1
+
+            """)
+    }
+
+    /// The n-th timing / score printed (they vary from run to run or are not the point here).
+    static func took(_ text: String, _ n: Int) -> String {
+        let parts = text.components(separatedBy: " ms)")
+        return String(parts[n].split(separator: "(").last ?? "")
+    }
+
+    static func score(_ text: String, _ n: Int) -> String {
+        let parts = text.components(separatedBy: "  score ")
+        return String(parts[n + 1].prefix { $0 != "\n" })
+    }
+}
