@@ -70,6 +70,12 @@ struct SearchCommand: ParsableCommand {
             guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw CLIError("empty query: give the words to search for, e.g. committee-search search 两个薄弱", code: 2)
             }
+            // A query that cannot be parsed fails before anything is opened or built.
+            do {
+                _ = try QueryParser(analyzer: try Analyzer()).parse(text)
+            } catch let failure as QueryParser.Failure {
+                throw CLIError("\(failure): \(QueryParser.mark(text, at: failure.column))", code: 2)
+            }
             let index = try location.openOrBuild(quiet: json)
             let session = try SearchSession(index: index, similarity: ranking.similarity, options: displayOptions)
             print(try session.run(text, offset: offset), terminator: "")
