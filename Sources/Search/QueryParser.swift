@@ -301,7 +301,9 @@ public struct QueryParser {
             let terms = tokens.map(\.term)
             guard !terms.isEmpty else { return nil }
             let field = name.flatMap(Field.init(name:))
-            let grams = Analyzer.characterBigrams(of: tokens).map(\.term)
+            // Bigrams stand in for the words only where the words are all Chinese: in 强国TV they
+            // would match any 强国 without the TV.
+            let grams = tokens.allSatisfy { $0.kind == .ideographic } ? Analyzer.characterBigrams(of: tokens).map(\.term) : []
             if quoted {
                 return .clause(Clause(terms.count == 1 ? .term(terms[0]) : .phrase(terms), occur: .must, field: field, grams: grams, slop: slop))
             }
