@@ -30,7 +30,9 @@ def main():
         for b in [0.3, 0.5, 0.75, 0.9]:
             configs.append((f"k1={k1} b={b}", True, ["--k1", str(k1), "--b", str(b)]))
     configs += [
-        ("defaults (k1=1.2 b=0.75, title 1, phrase 3, bigrams 1)", True, []),
+        ("defaults (k1=1.2 b=0.75, title 1, phrase 3, bigrams 1, proximity 1)", True, []),
+        ("proximity bonus off", True, ["--proximity-boost", "0"]),
+        ("proximity bonus 4", True, ["--proximity-boost", "4"]),
         ("title boost 2", True, ["--title-boost", "2"]),
         
         ("title boost 0 (title ignored)", True, ["--title-boost", "0"]),
@@ -40,7 +42,7 @@ def main():
         ("bigram weight 2", True, ["--gram-boost", "2"]),
         ("words only (no bigram field)", False, []),
         ("words only, phrase bonus off", False, ["--phrase-boost", "0"]),
-        ("words only, title boost 2, phrase off (the plain engine)", False, ["--phrase-boost", "0", "--title-boost", "2"]),
+        ("words only, title boost 2, phrase off, proximity off (the plain engine)", False, ["--phrase-boost", "0", "--title-boost", "2", "--proximity-boost", "0"]),
     ]
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
