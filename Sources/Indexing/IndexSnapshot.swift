@@ -69,15 +69,16 @@ public final class IndexSnapshot: SearchableIndex, @unchecked Sendable {
         return manifest.segments[s].isDeleted(local)
     }
 
-    public func postingList(_ term: String, in field: Field) throws -> PostingList? {
+    public func postingList(_ term: String, in field: Field, positions: Bool) throws -> PostingList? {
         var merged: PostingList? = nil
+        let withPositions = positions && field.hasPositions
         for (s, reader) in segments.enumerated() {
             guard let info = try reader.lookup(term, in: field) else { continue }
-            let list = try reader.postings(info)
+            let list = try reader.postings(info, positions: withPositions)
             let entry = manifest.segments[s]
             if merged == nil { merged = PostingList() }
             for i in 0..<list.documentFrequency where entry.deleted.isEmpty || !entry.isDeleted(list.documents[i].index) {
-                if field.hasPositions {
+                if withPositions {
                     merged!.append(DocID(bases[s] + list.documents[i].index), positions: Array(list.positions(at: i)))
                 } else {
                     merged!.append(DocID(bases[s] + list.documents[i].index), frequency: list.termFrequencies[i])

@@ -9,7 +9,9 @@ public protocol SearchableIndex {
     /// Documents that can be found.
     var liveDocumentCount: Int { get }
     /// The term's postings in `field`, live documents only, ascending ids; nil when absent.
-    func postingList(_ term: String, in field: Field) throws -> PostingList?
+    /// Without `positions` the list holds ids and frequencies only (positions are read apart, for
+    /// phrases and proximity).
+    func postingList(_ term: String, in field: Field, positions: Bool) throws -> PostingList?
     func fieldLength(_ doc: DocID, _ field: Field) throws -> Int
     /// Mean length of `field` over live documents (at least 1).
     func averageFieldLength(_ field: Field) -> Double
@@ -23,7 +25,18 @@ public protocol SearchableIndex {
     func filePath(_ doc: DocID) throws -> String
 }
 
+extension SearchableIndex {
+    /// The term's postings with positions.
+    public func postingList(_ term: String, in field: Field) throws -> PostingList? {
+        try postingList(term, in: field, positions: true)
+    }
+}
+
 extension InvertedIndex: SearchableIndex {
+    public func postingList(_ term: String, in field: Field, positions: Bool) -> PostingList? {
+        postingList(term, in: field)
+    }
+
     public var liveDocumentCount: Int { documents.count }
     public func precedes(_ a: DocID, _ b: DocID) -> Bool { a < b }
     public var hasBigrams: Bool { !postings[Int(Field.grams.rawValue)].isEmpty }

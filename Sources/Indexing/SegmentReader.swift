@@ -152,8 +152,8 @@ public final class SegmentReader: @unchecked Sendable {
         }
         guard docs.isAtEnd else { throw file.damaged("unexpected bytes after a postings list") }
         list.termFrequencies = frequencies.map { UInt32($0) }
-        if info.positions.isEmpty {
-            // A field without positions (bigrams).
+        if info.positions.isEmpty || !wantPositions {
+            // A field without positions (bigrams), or a caller that needs none: not even read.
             list.positionStarts = Array(repeating: 0, count: frequencies.count + 1)
             return list
         }

@@ -13,7 +13,7 @@ extension SearchableIndex {
     public func matches(_ matcher: Matcher, in field: Field, slop: Int = 0) throws -> FieldMatches {
         switch matcher {
         case .term(let term):
-            guard let list = try postingList(term, in: field) else { return FieldMatches() }
+            guard let list = try postingList(term, in: field, positions: false) else { return FieldMatches() }
             return FieldMatches(documents: list.documents, frequencies: list.termFrequencies)
         case .phrase(let terms):
             var lists: [PostingList] = []
