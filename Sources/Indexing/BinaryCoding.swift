@@ -100,6 +100,13 @@ struct BinaryReader {
         return s
     }
 
+    /// The next `n` raw bytes.
+    mutating func bytes(_ n: Int) throws -> UnsafeRawBufferPointer {
+        guard n >= 0, offset + n <= end else { throw damaged("bytes run past the end") }
+        defer { offset += n }
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + n)])
+    }
+
     /// Raw bytes of a length-prefixed string, without decoding.
     mutating func stringBytes() throws -> UnsafeRawBufferPointer {
         let n = try count()

@@ -7,15 +7,16 @@
 /// CRC-32 of its bytes):
 /// ```
 /// header  "CSEG" u32 formatVersion u32 analyzerVersion u32 fieldCount u32 docCount
-/// per field, per term (ascending UTF-8):
+/// per field, per term (ascending UTF-8), unless short enough to sit in its dictionary entry:
 ///         [ { v docDelta, v tf } × df ]+crc            doc ids and frequencies
 ///         [ { v positionDelta × tf } × df ]+crc        positions, apart (read for phrases);
-///                                                      none for the bigram field (offset and length 0)
+///                                                      none for the bigram field
 /// per doc [ stored document ]+crc                      title, author, lines, source body …
 /// doc table, in blocks of 1024 docs: [ u64 recordOffset × n ]+crc, then u64 end offset
 /// per field, in blocks of 1024 docs: [ u32 fieldLength × n ]+crc
 /// per field, term blocks of ≤ 64 terms:
-///         [ { string term, v df, v docsOffset, v docsLength, v positionsOffset, v positionsLength } ]+crc
+///         [ { string term, v df, docs, positions } ]+crc, where docs and positions are each
+///         v (length << 1 | 1) + the bytes themselves (≤ 32 bytes, inline), or v (length << 1) + v offset
 /// root    [ per field: v totalLength, v blockCount { string firstTerm, v offset, v length } ]+crc
 /// footer  u64 rootOffset u64 rootLength u64 docTableOffset u64 fieldLengthsOffset
 ///         u32 crc(header + the four offsets) "GESC"
@@ -23,7 +24,10 @@
 public enum SegmentFile {
     public static let magic: [UInt8] = Array("CSEG".utf8)
     public static let endMagic: [UInt8] = Array("GESC".utf8)
-    public static let formatVersion: UInt32 = 3
+    /// 4: short postings inline in the term dictionary.
+    public static let formatVersion: UInt32 = 4
+    /// Postings (or positions) of at most this many bytes are stored in the dictionary entry.
+    static let inlineLimit = 32
     static let headerSize = 20
     static let footerSize = 40
     static let docsPerBlock = 1024
@@ -47,8 +51,22 @@ public enum SegmentFile {
         struct TermEntry {
             var term: String
             var df: Int
-            var docs: Range<Int>
-            var positions: Range<Int>
+            var docs: Storage
+            var positions: Storage
+        }
+        /// Where a term's postings are: short lists ride in the dictionary entry itself (covered
+        /// by the term block's CRC); longer ones are blocks of their own with their own CRC.
+        enum Storage {
+            case inline([UInt8])
+            case block(Range<Int>)
+        }
+        func store(_ bytes: [UInt8]) -> Storage {
+            if bytes.count <= inlineLimit { return .inline(bytes) }
+            let start = w.bytes.count
+            w.raw(bytes)
+            let end = w.bytes.count
+            sealBlock(start)
+            return .block(start..<end)
         }
         var dictionaries: [[TermEntry]] = []
         for field in Field.allCases {
@@ -56,30 +74,27 @@ public enum SegmentFile {
             let terms = index.postings[Int(field.rawValue)]
             for term in terms.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
                 let list = terms[term]!
-                let docsStart = w.bytes.count
+                var d = BinaryWriter()
                 var previous: UInt32 = 0
                 for i in 0..<list.documentFrequency {
-                    w.varint(UInt64(list.documents[i].rawValue - previous))
+                    d.varint(UInt64(list.documents[i].rawValue - previous))
                     previous = list.documents[i].rawValue
-                    w.varint(UInt64(list.termFrequencies[i]))
+                    d.varint(UInt64(list.termFrequencies[i]))
                 }
-                let docsEnd = w.bytes.count
-                sealBlock(docsStart)
+                let docs = store(d.bytes)
                 guard field.hasPositions else {
-                    entries.append(TermEntry(term: term, df: list.documentFrequency, docs: docsStart..<docsEnd, positions: 0..<0))
+                    entries.append(TermEntry(term: term, df: list.documentFrequency, docs: docs, positions: .inline([])))
                     continue
                 }
-                let positionsStart = w.bytes.count
+                var p = BinaryWriter()
                 for i in 0..<list.documentFrequency {
                     var last: UInt32 = 0
-                    for p in list.positions(at: i) {
-                        w.varint(UInt64(p - last))
-                        last = p
+                    for position in list.positions(at: i) {
+                        p.varint(UInt64(position - last))
+                        last = position
                     }
                 }
-                let positionsEnd = w.bytes.count
-                sealBlock(positionsStart)
-                entries.append(TermEntry(term: term, df: list.documentFrequency, docs: docsStart..<docsEnd, positions: positionsStart..<positionsEnd))
+                entries.append(TermEntry(term: term, df: list.documentFrequency, docs: docs, positions: store(p.bytes)))
             }
             dictionaries.append(entries)
         }
@@ -118,10 +133,16 @@ public enum SegmentFile {
                 for entry in block {
                     w.string(entry.term)
                     w.varint(entry.df)
-                    w.varint(entry.docs.lowerBound)
-                    w.varint(entry.docs.count)
-                    w.varint(entry.positions.lowerBound)
-                    w.varint(entry.positions.count)
+                    for storage in [entry.docs, entry.positions] {
+                        switch storage {
+                        case .inline(let bytes):
+                            w.varint(bytes.count << 1 | 1)
+                            w.raw(bytes)
+                        case .block(let range):
+                            w.varint(range.count << 1)
+                            w.varint(range.lowerBound)
+                        }
+                    }
                 }
                 let end = w.bytes.count
                 sealBlock(start)

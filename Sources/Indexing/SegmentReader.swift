@@ -15,8 +15,29 @@ public final class SegmentReader: @unchecked Sendable {
 
     public struct TermInfo: Sendable, Equatable {
         public var documentFrequency: Int
-        var docs: Range<Int>
-        var positions: Range<Int>
+        var docs: Storage
+        var positions: Storage
+    }
+
+    /// Postings bytes: inline in the (already checked) term block, or a block of their own.
+    enum Storage: Sendable, Equatable {
+        case inline([UInt8])
+        case block(Range<Int>)
+
+        var isEmpty: Bool {
+            switch self {
+            case .inline(let bytes): bytes.isEmpty
+            case .block(let range): range.isEmpty
+            }
+        }
+    }
+
+    /// Calls `body` with the bytes of `storage`, checking a block's CRC first.
+    private func withBytes<T>(_ storage: Storage, what: String, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        switch storage {
+        case .inline(let bytes): return try bytes.withUnsafeBytes { try body($0) }
+        case .block(let range): return try body(try file.checkedBytes(range, what: what))
+        }
     }
 
     private let roots: [[BlockRef]]
@@ -126,51 +147,63 @@ public final class SegmentReader: @unchecked Sendable {
         while !r.isAtEnd {
             let term = Array(try r.stringBytes())
             let df = try r.count(max: documentCount)
-            let docsOffset = try r.count(max: file.count), docsLength = try r.count(max: file.count)
-            let positionsOffset = try r.count(max: file.count), positionsLength = try r.count(max: file.count)
-            entries.append((term, TermInfo(
-                documentFrequency: df, docs: docsOffset..<(docsOffset + docsLength),
-                positions: positionsOffset..<(positionsOffset + positionsLength))))
+            var storages: [Storage] = []
+            for _ in 0..<2 {
+                let packed = try r.count(max: Int.max)
+                let length = packed >> 1
+                guard length <= file.count else { throw file.damaged("implausible postings length") }
+                if packed & 1 == 1 {
+                    guard length <= SegmentFile.inlineLimit else { throw file.damaged("inline postings too long") }
+                    storages.append(.inline(Array(try r.bytes(length))))
+                } else {
+                    let offset = try r.count(max: file.count)
+                    storages.append(.block(offset..<(offset + length)))
+                }
+            }
+            entries.append((term, TermInfo(documentFrequency: df, docs: storages[0], positions: storages[1])))
         }
         return entries
     }
 
     /// Decodes a term's postings (doc ids local to this segment), checking both blocks.
     public func postings(_ info: TermInfo, positions wantPositions: Bool = true) throws -> PostingList {
-        var docs = BinaryReader(try file.checkedBytes(info.docs, what: "a postings block"), file: file.path)
         var list = PostingList()
         list.documents.reserveCapacity(info.documentFrequency)
-        var doc: UInt64 = 0
         var frequencies: [Int] = []
-        for i in 0..<info.documentFrequency {
-            let delta = try docs.varint()
-            guard i == 0 || delta > 0 else { throw file.damaged("postings out of order") }
-            doc += delta
-            guard doc < UInt64(documentCount) else { throw file.damaged("a posting names document \(doc) of \(documentCount)") }
-            frequencies.append(try docs.count(max: Int(UInt32.max)))
-            list.documents.append(DocID(UInt32(doc)))
+        try withBytes(info.docs, what: "a postings block") { bytes in
+            var docs = BinaryReader(bytes, file: file.path)
+            var doc: UInt64 = 0
+            for i in 0..<info.documentFrequency {
+                let delta = try docs.varint()
+                guard i == 0 || delta > 0 else { throw file.damaged("postings out of order") }
+                doc += delta
+                guard doc < UInt64(documentCount) else { throw file.damaged("a posting names document \(doc) of \(documentCount)") }
+                frequencies.append(try docs.count(max: Int(UInt32.max)))
+                list.documents.append(DocID(UInt32(doc)))
+            }
+            guard docs.isAtEnd else { throw file.damaged("unexpected bytes after a postings list") }
         }
-        guard docs.isAtEnd else { throw file.damaged("unexpected bytes after a postings list") }
         list.termFrequencies = frequencies.map { UInt32($0) }
         if info.positions.isEmpty || !wantPositions {
             // A field without positions (bigrams), or a caller that needs none: not even read.
             list.positionStarts = Array(repeating: 0, count: frequencies.count + 1)
             return list
         }
-        var positions = BinaryReader(try file.checkedBytes(info.positions, what: "a positions block"), file: file.path)
-        list.termFrequencies = frequencies.map { UInt32($0) }
         list.positionStarts = [0]
         list.positionStarts.reserveCapacity(frequencies.count + 1)
-        for tf in frequencies {
-            var p: UInt64 = 0
-            for _ in 0..<tf {
-                p += try positions.varint()
-                guard p <= UInt64(UInt32.max) else { throw file.damaged("position overflow") }
-                if wantPositions { list.positions.append(UInt32(p)) }
+        try withBytes(info.positions, what: "a positions block") { bytes in
+            var positions = BinaryReader(bytes, file: file.path)
+            for tf in frequencies {
+                var p: UInt64 = 0
+                for _ in 0..<tf {
+                    p += try positions.varint()
+                    guard p <= UInt64(UInt32.max) else { throw file.damaged("position overflow") }
+                    list.positions.append(UInt32(p))
+                }
+                list.positionStarts.append(UInt32(list.positions.count))
             }
-            list.positionStarts.append(UInt32(list.positions.count))
+            guard positions.isAtEnd else { throw file.damaged("unexpected bytes after a positions list") }
         }
-        guard positions.isAtEnd else { throw file.damaged("unexpected bytes after a positions list") }
         return list
     }
 
