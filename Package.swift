@@ -37,7 +37,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ICUTextTests", dependencies: ["ICUText"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Articles"]),
         .testTarget(name: "ArticlesTests", dependencies: ["Articles"], resources: [.copy("Fixtures")]),
         .testTarget(name: "IndexingTests", dependencies: ["Indexing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Indexing", "Articles"]),

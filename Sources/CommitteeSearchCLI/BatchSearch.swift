@@ -9,6 +9,8 @@ struct BatchSearch {
     var index: any SearchableIndex
     var similarity: BM25
     var depth: Int
+    /// The dictionary the index was built with (queries are analysed alike).
+    var dictionary: UserDictionary = .shipped
 
     struct Outcome {
         var run: Run
@@ -19,7 +21,7 @@ struct BatchSearch {
     }
 
     func run(_ queries: QueryFile) throws -> Outcome {
-        let analyzer = try Analyzer()
+        let analyzer = try Analyzer(dictionary: dictionary)
         let parser = QueryParser(analyzer: analyzer)
         let searcher = Searcher(index: index, similarity: similarity)
         var run = Run()

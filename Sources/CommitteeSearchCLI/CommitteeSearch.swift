@@ -11,8 +11,9 @@ struct CommitteeSearch: ParsableCommand {
               committee-search search --json --top 3 "临距离协商"
               committee-search index --corpus corpus
               echo 政协委员履职 | committee-search analyze
+              committee-search words --corpus corpus --top 50
             """,
-        subcommands: [SearchCommand.self, ShellCommand.self, IndexCommand.self, AnalyzeCommand.self, EvalCommand.self, ArticlesCommand.self],
+        subcommands: [SearchCommand.self, ShellCommand.self, IndexCommand.self, AnalyzeCommand.self, EvalCommand.self, ArticlesCommand.self, WordsCommand.self],
         defaultSubcommand: nil
     )
 }

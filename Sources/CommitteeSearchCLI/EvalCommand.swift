@@ -42,8 +42,9 @@ struct EvalCommand: ParsableCommand {
         try reportingErrors {
             let queryFile = try parse { try QueryFile(parsing: try readTextFile(queries, what: "queries"), file: queries) }
             let judgments = try parse { try Qrels(parsing: try readTextFile(qrels, what: "qrels"), file: qrels) }
-            let index = try location.openOrBuild(quiet: true)
-            let outcome = try BatchSearch(index: index, similarity: ranking.similarity, depth: 100).run(queryFile)
+            let dictionary = try location.loadDictionary()
+            let index = try location.openOrBuild(quiet: true, dictionary: dictionary)
+            let outcome = try BatchSearch(index: index, similarity: ranking.similarity, depth: 100, dictionary: dictionary).run(queryFile)
             if let runOut { try outcome.run.write(to: runOut, tag: "committee-search", queries: queryFile) }
             // Judged queries that are not in the query file cannot be run: leave them out.
             var judged = judgments

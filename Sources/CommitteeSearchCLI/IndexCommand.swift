@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Foundation
 import Indexing
@@ -24,7 +25,11 @@ struct IndexCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let writer = IndexWriter(directory: location.directory, corpus: location.corpusURL, layout: location.layout, bigrams: location.bigrams)
+            let dictionary = try location.loadDictionary()
+            let writer = IndexWriter(
+                directory: location.directory, corpus: location.corpusURL, layout: location.layout, bigrams: location.bigrams,
+                analyzerVersion: Analyzer.fingerprint(of: dictionary))
+            writer.dictionary = dictionary
             let terminal = isatty(STDERR_FILENO) != 0 && !json
             if terminal { writer.progress = ProgressBar.draw }
             let report: IndexWriter.Report

@@ -19,25 +19,34 @@ struct LocationOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "When building, also index character bigrams: matches that do not depend on word boundaries (a larger index).")
     var bigrams = true
 
+    @Option(name: .long, help: "Words to keep whole, added to the shipped domain dictionary (default: dictionary.txt in the index directory, if present).")
+    var dictionary: String?
+
     var corpusURL: URL { URL(fileURLWithPath: corpus) }
     var indexURL: URL { URL(fileURLWithPath: index) }
 
     var directory: IndexDirectory { IndexDirectory(url: indexURL) }
 
     /// Opens the newest version of the index; when there is none yet, builds it from the corpus.
-    func openOrBuild(quiet: Bool) throws -> any SearchableIndex {
+    /// The index must have been built with the same analyzer and dictionary (`dictionary`: the
+    /// one `loadDictionary()` gave, loaded here when nil).
+    func openOrBuild(quiet: Bool, dictionary: UserDictionary? = nil) throws -> any SearchableIndex {
+        let dictionary = try dictionary ?? loadDictionary()
+        let version = Analyzer.fingerprint(of: dictionary)
         do {
-            if directory.exists { return try directory.open(analyzerVersion: Analyzer.version) }
+            if directory.exists { return try directory.open(analyzerVersion: version) }
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: corpusURL.path, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw CLIError("no index at \(index) and no corpus directory at \(corpus): pass --corpus DIR (or --index DIR)")
             }
             if !quiet { FileHandle.standardError.write(Data("building the index of \(corpus) in \(index) …\n".utf8)) }
-            let report = try IndexWriter(directory: directory, corpus: corpusURL, layout: layout, bigrams: bigrams).update()
+            let writer = IndexWriter(directory: directory, corpus: corpusURL, layout: layout, bigrams: bigrams, analyzerVersion: version)
+            writer.dictionary = dictionary
+            let report = try writer.update()
             for warning in report.skipped {
                 FileHandle.standardError.write(Data("warning: skipped \(warning)\n".utf8))
             }
-            return try directory.open(analyzerVersion: Analyzer.version)
+            return try directory.open(analyzerVersion: version)
         } catch let error as IndexError {
             throw CLIError(error.description)
         } catch let failure as CorpusReader.Failure {

@@ -52,6 +52,15 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "With --queries: the run's tag.")
     var tag = "committee-search"
 
+    @Flag(help: "With --queries: print timing figures (index open, in-process per-query latency mean/p50/p99, peak memory) to standard error.")
+    var stats = false
+
+    @Option(help: "With --queries: also write the figures as JSON to this file.")
+    var statsJson: String?
+
+    @Option(help: "With --queries and --stats: timed passes over the queries; a query's latency is the median of passes 2…N.")
+    var passes: Int = 5
+
     @Argument(help: "The query.")
     var query: [String] = []
 
@@ -61,6 +70,8 @@ struct SearchCommand: ParsableCommand {
         guard (0...3).contains(snippets) else { throw ValidationError("--snippets must be between 0 and 3") }
         if queries != nil && !query.isEmpty { throw ValidationError("give either QUERY or --queries, not both") }
         if runOut != nil && queries == nil { throw ValidationError("--run-out needs --queries") }
+        if (stats || statsJson != nil) && queries == nil { throw ValidationError("--stats needs --queries") }
+        guard passes >= 1 else { throw ValidationError("--passes must be at least 1") }
     }
 
     func run() throws {
@@ -71,13 +82,14 @@ struct SearchCommand: ParsableCommand {
                 throw CLIError("empty query: give the words to search for, e.g. committee-search search 两个薄弱", code: 2)
             }
             // A query that cannot be parsed fails before anything is opened or built.
+            let dictionary = try location.loadDictionary()
             do {
-                _ = try QueryParser(analyzer: try Analyzer()).parse(text)
+                _ = try QueryParser(analyzer: try Analyzer(dictionary: dictionary)).parse(text)
             } catch let failure as QueryParser.Failure {
                 throw CLIError("\(failure): \(QueryParser.mark(text, at: failure.column))", code: 2)
             }
-            let index = try location.openOrBuild(quiet: json)
-            let session = try SearchSession(index: index, similarity: ranking.similarity, options: displayOptions)
+            let index = try location.openOrBuild(quiet: json, dictionary: dictionary)
+            let session = try SearchSession(index: index, similarity: ranking.similarity, options: displayOptions, dictionary: dictionary)
             print(try session.run(text, offset: offset), terminator: "")
         }
     }
@@ -97,8 +109,9 @@ extension SearchCommand {
         } catch let error as TRECFormatError {
             throw CLIError(error.description)
         }
-        let index = try location.openOrBuild(quiet: true)
-        let outcome = try BatchSearch(index: index, similarity: ranking.similarity, depth: top).run(queryFile)
+        let dictionary = try location.loadDictionary()
+        let index = try location.openOrBuild(quiet: true, dictionary: dictionary)
+        let outcome = try BatchSearch(index: index, similarity: ranking.similarity, depth: top, dictionary: dictionary).run(queryFile)
         for failure in outcome.failures {
             FileHandle.standardError.write(Data("warning: query \(failure.id) not run: \(failure.reason)\n".utf8))
         }
@@ -108,6 +121,70 @@ extension SearchCommand {
             FileHandle.standardError.write(Data("\(queryFile.queries.count) queries, \(hits) results → \(runOut)\n".utf8))
         } else {
             print(outcome.run.formatted(tag: tag, queryOrder: queryFile.queries.map(\.id)), terminator: "")
+        }
+    }
+}
+
+extension SearchCommand {
+    static func directorySize(_ path: String) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        return names.reduce(0) { total, name in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path + "/" + name)
+            return total + ((attributes?[.size] as? NSNumber)?.intValue ?? 0)
+        }
+    }
+}
+
+/// Timing figures of a batch of queries, in the peers' terms (`../shared/peers/run_peer.py`): a
+/// query's latency is the median of its times in passes 2…N (all of them when N = 1); mean, p50 and
+/// p99 are over queries. Latency covers parsing, searching and fetching ids, in process.
+struct SearchStatistics: Encodable {
+    var index_open_s: Double
+    var index_size_bytes: Int
+    var queries: Int
+    var passes: Int
+    var latency_mean_us: Double
+    var latency_p50_us: Double
+    var latency_p99_us: Double
+    var peak_rss_bytes: Int
+
+    init(openSeconds: Double, passes runs: [[Double]], indexBytes: Int, queries: Int) {
+        let warm = runs.count > 1 ? Array(runs.dropFirst()) : runs
+        var perQuery: [Double] = []
+        for q in 0..<queries {
+            let times = warm.map { $0[q] }.sorted()
+            perQuery.append(times[times.count / 2] * 1e6)
+        }
+        let sorted = perQuery.sorted()
+        func percentile(_ p: Double) -> Double {
+            guard !sorted.isEmpty else { return 0 }
+            return sorted[min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1)]
+        }
+        index_open_s = openSeconds
+        index_size_bytes = indexBytes
+        self.queries = queries
+        passes = runs.count
+        latency_mean_us = sorted.isEmpty ? 0 : sorted.reduce(0, +) / Double(sorted.count)
+        latency_p50_us = percentile(0.5)
+        latency_p99_us = percentile(0.99)
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        peak_rss_bytes = Int(usage.ru_maxrss) * 1024
+    }
+
+    var summary: String {
+        String(
+            format: "index_open_s=%.4f index_size_bytes=%d queries=%d passes=%d latency_us mean=%.1f p50=%.1f p99=%.1f peak_rss_bytes=%d\n",
+            index_open_s, index_size_bytes, queries, passes, latency_mean_us, latency_p50_us, latency_p99_us, peak_rss_bytes)
+    }
+
+    func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        do {
+            try encoder.encode(self).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw CLIError("cannot write \(path): \(error.localizedDescription)")
         }
     }
 }

@@ -23,9 +23,9 @@ final class SearchSession {
     let searcher: Searcher
     var options: Options
 
-    init(index: any SearchableIndex, similarity: BM25, options: Options) throws {
+    init(index: any SearchableIndex, similarity: BM25, options: Options, dictionary: UserDictionary = .shipped) throws {
         self.index = index
-        analyzer = try Analyzer()
+        analyzer = try Analyzer(dictionary: dictionary)
         searcher = Searcher(index: index, similarity: similarity)
         self.options = options
     }

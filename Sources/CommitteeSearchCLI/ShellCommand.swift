@@ -34,13 +34,14 @@ struct ShellCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let index = try location.openOrBuild(quiet: !isTerminal)
+            let dictionary = try location.loadDictionary()
+            let index = try location.openOrBuild(quiet: !isTerminal, dictionary: dictionary)
             var options = SearchSession.Options()
             options.limit = top
             options.json = json
             options.snippets = snippets
             options.more = { _ in ":more" }
-            let session = try SearchSession(index: index, similarity: ranking.similarity, options: options)
+            let session = try SearchSession(index: index, similarity: ranking.similarity, options: options, dictionary: dictionary)
             var last: String? = nil
             var offset = 0
             if isTerminal { print("committee-search shell — \(index.liveDocumentCount) articles. :help for the syntax, :quit to leave.") }

@@ -17,8 +17,9 @@ public final class IndexBuilder {
     public private(set) var tokenCount = 0
 
     /// `bigrams`: also index the `grams` field (character bigrams of every text field).
-    public init(layout: CorpusLayout = .journal, bigrams: Bool = false) throws {
-        analyzer = try Analyzer()
+    /// `dictionary`: the words the analyzer keeps whole (see `Analyzer`).
+    public init(layout: CorpusLayout = .journal, bigrams: Bool = false, dictionary: UserDictionary = .shipped) throws {
+        analyzer = try Analyzer(dictionary: dictionary)
         self.layout = layout
         self.bigrams = bigrams
     }
@@ -119,8 +120,11 @@ public final class IndexBuilder {
             let id = term.withUTF8 { terms[f].intern(UnsafeRawBufferPointer($0)) }
             occurrences.append((Int32(id), UInt32(token.position)))
         }
-        tokenCount += tokens.count
-        addOccurrences(&occurrences, field, doc, length: tokens.count)
+        // A field's length counts positions: a kept-whole word shares its first part's (as
+        // Lucene's discountOverlaps).
+        let length = tokens.reduce(0) { $0 + ($1.isPositional ? 1 : 0) }
+        tokenCount += length
+        addOccurrences(&occurrences, field, doc, length: length)
     }
 
     /// Groups one field's occurrences by term and appends them to the postings.
@@ -155,7 +159,7 @@ public final class IndexBuilder {
         var previous: (scalar: UInt32, bytes: (UInt8, UInt8, UInt8, UInt8), count: Int)? = nil
         var previousEnd = -1
         var buffer = [UInt8](repeating: 0, count: 8)
-        for token in tokens {
+        for token in tokens where token.isPositional {  // a kept-whole word: its parts follow
             if token.start < previousEnd { continue }  // an alternative reading of text already seen
             if token.kind != .ideographic || token.start != previousEnd {
                 if previous != nil { position += 1 }

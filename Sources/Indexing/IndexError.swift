@@ -23,7 +23,7 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
             "index file \(file) has format version \(found), but this program reads up to \(supported); "
                 + "run `committee-search index --full` to rebuild it"
         case .staleAnalyzer(let file, let found, let current):
-            "index file \(file) was built by analyzer version \(found), this program uses \(current); "
+            "index file \(file) was built with another analyzer or user dictionary (fingerprint \(found), now \(current)); "
                 + "run `committee-search index` to rebuild it"
         case .io(let path, let detail):
             "cannot write \(path): \(detail)"

@@ -49,6 +49,9 @@ public final class IndexWriter {
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     /// Called after each file (for a progress bar).
     public var progress: ((Progress) -> Void)?
+    /// The words the analyzer keeps whole. Record its fingerprint as `analyzerVersion`
+    /// (`Analyzer.fingerprint(of:)`) so that a changed dictionary re-analyses everything.
+    public var dictionary: UserDictionary = .shipped
 
     public init(directory: IndexDirectory, corpus: URL, layout: CorpusLayout = .journal, bigrams: Bool = true, analyzerVersion: UInt32 = Analyzer.version) {
         self.directory = directory
@@ -311,7 +314,7 @@ final class SegmentWorker: @unchecked Sendable {
         self.writer = writer
         self.budget = budget
         self.tracker = tracker
-        builder = try IndexBuilder(layout: writer.layout, bigrams: writer.bigrams)
+        builder = try IndexBuilder(layout: writer.layout, bigrams: writer.bigrams, dictionary: writer.dictionary)
     }
 
     func run() {
@@ -359,6 +362,6 @@ final class SegmentWorker: @unchecked Sendable {
         entries += pending.map { var f = $0; f.segment = name; return f }
         pending = []
         tokens += builder.tokenCount
-        builder = try IndexBuilder(layout: writer.layout, bigrams: writer.bigrams)
+        builder = try IndexBuilder(layout: writer.layout, bigrams: writer.bigrams, dictionary: writer.dictionary)
     }
 }

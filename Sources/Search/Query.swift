@@ -34,9 +34,13 @@ public struct Clause: Sendable, Equatable {
     public var grams: [String]
     /// For a phrase: how many extra positions its words may spread over (`"…"~N`).
     public var slop: Int
+    /// For an implicit phrase holding words the dictionary keeps whole: its words, each scored
+    /// once — 委员 履职 考核 for the phrase of parts 委员 履 职 考核. Empty: the phrase's terms.
+    public var words: [String]
 
     public init(
-        _ matcher: Matcher, occur: Occur = .should, implicit: Bool = false, field: Field? = nil, grams: [String] = [], slop: Int = 0
+        _ matcher: Matcher, occur: Occur = .should, implicit: Bool = false, field: Field? = nil, grams: [String] = [], slop: Int = 0,
+        words: [String] = []
     ) {
         self.matcher = matcher
         self.occur = occur
@@ -44,6 +48,7 @@ public struct Clause: Sendable, Equatable {
         self.field = field
         self.grams = grams
         self.slop = slop
+        self.words = words
     }
 }
 

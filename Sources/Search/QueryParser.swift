@@ -10,7 +10,10 @@ import Indexing
 ///   positions;
 /// - `title:…`, `author:…` — only in that field; `file:GLOB` — only articles of matching files.
 /// A word the segmenter splits into pieces (周均发 → 周 均 发) is matched as a split word: all its
-/// pieces (a longer chunk: any of them), with a bonus where they stand together.
+/// pieces (a longer chunk: any of them), with a bonus where they stand together. A word the
+/// dictionary keeps whole (专委会) is indexed as the word and as its parts: the chunk's phrase runs
+/// over the parts (专 委 会, at consecutive positions in the index too), while the word itself is
+/// scored in place of its parts (`Clause.words`).
 public struct QueryParser {
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case empty
@@ -298,7 +301,9 @@ public struct QueryParser {
 
         func clause(_ text: String, quoted: Bool, slop: Int, field name: String?) -> QueryNode? {
             let tokens = analyzer.analyze(text)
-            let terms = tokens.map(\.term)
+            // Terms at consecutive positions: words, and the parts of kept-whole words.
+            let terms = tokens.filter(\.isPositional).map(\.term)
+            let words = tokens.filter(\.isWord).map(\.term)
             guard !terms.isEmpty else { return nil }
             let field = name.flatMap(Field.init(name:))
             // Bigrams stand in for the words only where the words are all Chinese: in 强国TV they
@@ -308,7 +313,7 @@ public struct QueryParser {
                 return .clause(Clause(terms.count == 1 ? .term(terms[0]) : .phrase(terms), occur: .must, field: field, grams: grams, slop: slop))
             }
             if terms.count == 1 { return .clause(Clause(.term(terms[0]), field: field, grams: grams)) }
-            return .clause(Clause(.phrase(terms), implicit: true, field: field, grams: grams))
+            return .clause(Clause(.phrase(terms), implicit: true, field: field, grams: grams, words: words == terms ? [] : words))
         }
 
         /// Applies a field prefix to every clause of a parenthesised group.

@@ -52,13 +52,17 @@ public final class Searcher {
     /// A word the segmenter split (an implicit phrase) matches where all its pieces occur, scored
     /// as its pieces plus, where they stand together, the phrase with `phraseBoost`: so an exact
     /// occurrence ranks first, and a topic written as one word (委员履职考核) still finds articles
-    /// that discuss it in other words.
+    /// that discuss it in other words. A word the dictionary keeps whole (履职) must occur as its
+    /// pieces (履 职) like any split word, and is scored as itself, in their place.
     func plan(_ clause: Clause) -> Plan {
         switch clause.matcher {
         case .phrase(let terms) where clause.implicit:
             var unique: [String] = []
             for t in terms where !unique.contains(t) { unique.append(t) }
-            let pieces = unique.map { (matcher: Matcher.term($0), weight: 1.0) }
+            // Each word scores once: a word the dictionary keeps whole in place of its parts.
+            var scoredWords: [String] = []
+            for w in clause.words.isEmpty ? unique : clause.words where !scoredWords.contains(w) { scoredWords.append(w) }
+            let pieces = scoredWords.map { (matcher: Matcher.term($0), weight: 1.0) }
             let phrase = similarity.phraseBoost > 0 ? [(matcher: clause.matcher, weight: similarity.phraseBoost)] : []
             let minimum = unique.count <= Self.wholeWordPieces ? unique.count : 1
             return Plan(clause: clause, required: unique.map { .term($0) }, minimumMatch: minimum, scored: pieces + phrase)

@@ -63,7 +63,10 @@ public struct SnippetBuilder {
         let normalized = analyzer.normalizer.normalize(lines: document.sourceLines(), in: raw)
         let bytes = normalized.utf8
         guard !bytes.isEmpty else { return [] }
-        let tokens = analyzer.tokens(of: normalized)
+        let allTokens = analyzer.tokens(of: normalized)
+        // Phrases run over consecutive positions (words and parts); a single term may also be a
+        // word the dictionary keeps whole.
+        let positional = allTokens.filter(\.isPositional)
         // Matches: byte ranges in the normalised text, and which group each belongs to. In each
         // group the first matcher that occurs wins (the whole phrase before its pieces).
         var matches: [(range: Range<Int>, matcher: Int)] = []
@@ -74,6 +77,7 @@ public struct SnippetBuilder {
                 guard let first = terms.first else { continue }
                 // A lone character of a split word (发 of 周均发) marks nothing on its own.
                 if position > 0, terms.count == 1, first.unicodeScalars.count == 1 { continue }
+                let tokens = terms.count == 1 ? allTokens : positional
                 var i = 0
                 while i + terms.count <= tokens.count {
                     if tokens[i].term == first && (1..<terms.count).allSatisfy({ tokens[i + $0].term == terms[$0] }) {

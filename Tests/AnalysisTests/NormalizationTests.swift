@@ -28,8 +28,9 @@ import Testing
              terms: ["训", "不断", "拓", "宽", "机关", "干部", "发展", "视"]),
         // Two multi-character words stay apart; a name after an office joins only its letters.
         Case(input: "副主委 徐 勇", normalized: "副主委 徐勇", terms: ["副", "主委", "徐", "勇"]),
+        // 赋能 and 质效 are dictionary words: each is kept whole and indexed with its parts.
         Case(input: "以“有为”彰显价值 以“创新”赋能质效", normalized: "以有为彰显价值 以创新赋能质效",
-             terms: ["以", "有", "为", "彰显", "价值", "以", "创新", "赋", "能", "质", "效"]),
+             terms: ["以", "有", "为", "彰显", "价值", "以", "创新", "赋能", "赋", "能", "质效", "质", "效"]),
         // Quotes inside a name.
         Case(input: "以“临”距离协商”品牌建设", normalized: "以临距离协商品牌建设",
              terms: ["以", "临", "距离", "协商", "品牌", "建设"]),

@@ -106,7 +106,83 @@ import Testing
     @Test func analyzeReadsLinesFromStandardInput() throws {
         let result = try Self.run(["analyze"], input: "政协委员履职\n贺兰县政\n\n强国 TV\n")
         #expect(result.status == 0)
-        #expect(result.stdout == "政协 委员 履 职\n贺兰 县政\n\n强国 tv\n")
+        // 履职 is a word of the shipped dictionary: kept whole.
+        #expect(result.stdout == "政协 委员 履职\n贺兰 县政\n\n强国 tv\n")
+    }
+
+    @Test func analyzeShowsKeptWholeWordsAndTheirParts() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = try Self.run(["analyze", "--index", dir.path, "专委会委员"])
+        #expect(text.status == 0)
+        #expect(text.stdout == """
+            normalised: 专委会委员
+            0\t专委会\t[0, 9)\tideographic\tkept whole: 专 委 会
+            0\t专\t[0, 3)\tideographic\tpart
+            1\t委\t[3, 6)\tideographic\tpart
+            2\t会\t[6, 9)\tideographic\tpart
+            3\t委员\t[9, 15)\tideographic
+
+            """)
+        let json = try Self.run(["analyze", "--index", dir.path, "--json", "调研"])
+        #expect(json.stdout.trimmingCharacters(in: .newlines) == """
+            [{"end":6,"position":0,"role":"whole","start":0,"term":"调研","type":"ideographic"},\
+            {"end":3,"position":0,"role":"part","start":0,"term":"调","type":"ideographic"},\
+            {"end":6,"position":1,"role":"part","start":3,"term":"研","type":"ideographic"}]
+            """)
+        // The staff's dictionary (here in the index directory) adds words and switches shipped ones off.
+        try "协作新实践 2\n调研 0\n坏 行 x\n".write(to: dir.appendingPathComponent("dictionary.txt"), atomically: true, encoding: .utf8)
+        let edited = try Self.run(["analyze", "--index", dir.path], input: "探索三级协作新实践\n调研\n")
+        #expect(edited.stdout == "探索 三 级 协作新实践\n调 研\n")
+        #expect(edited.stderr.contains("dictionary.txt:3: expected a word and an optional weight: 坏 行 x"))
+    }
+
+    @Test func indexNoticesAChangedDictionaryAndReanalysesEverything() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = Self.repository.appendingPathComponent("corpus").path
+        let index = dir.appendingPathComponent("idx")
+        #expect(try Self.run(["index", "--corpus", corpus, "--index", index.path]).status == 0)
+        #expect(try Self.run(["index", "--corpus", corpus, "--index", index.path]).stdout.contains("0 added, 0 changed, 0 removed, 5 unchanged"))
+        try "苦甲天下\n".write(to: index.appendingPathComponent("dictionary.txt"), atomically: true, encoding: .utf8)
+        // A search with the changed dictionary refuses the stale index …
+        let stale = try Self.run(["search", "--corpus", corpus, "--index", index.path, "苦甲天下"])
+        #expect(stale.status != 0)
+        // … and `index` re-analyses every file.
+        let again = try Self.run(["index", "--corpus", corpus, "--index", index.path])
+        #expect(again.status == 0)
+        #expect(again.stdout.hasPrefix("re-indexing everything: the analyzer changed"))
+        let found = try Self.run(["search", "--json", "--corpus", corpus, "--index", index.path, "苦甲天下"])
+        #expect(found.status == 0)
+        #expect(found.stdout.contains("\"doc_id\":\"000_07fd9a4553e8b7fc#3\""))
+        // An explicit --dictionary takes the place of the index's file.
+        let empty = dir.appendingPathComponent("empty.txt")
+        try "".write(to: empty, atomically: true, encoding: .utf8)
+        let other = try Self.run(["index", "--corpus", corpus, "--index", index.path, "--dictionary", empty.path])
+        #expect(other.stdout.hasPrefix("re-indexing everything: the analyzer changed"))
+        let missing = try Self.run(["index", "--corpus", corpus, "--index", index.path, "--dictionary", "/nonexistent/words.txt"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "error: cannot read the dictionary file /nonexistent/words.txt\n")
+    }
+
+    @Test func wordsProposesDictionaryLinesFromTheCorpus() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = Self.repository.appendingPathComponent("corpus").path
+        let result = try Self.run(["words", "--corpus", corpus, "--index", dir.path, "--top", "5"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 8)
+        #expect(lines[0].hasPrefix("# 5 words proposed from \(corpus) (5 files,"))
+        // Every proposal is a dictionary line: the word, then the evidence as a comment.
+        let proposals = Array(lines.dropFirst(3))
+        #expect(proposals[0].hasPrefix("作者系\t#  1.  12×  cohesion "))
+        let parsed = UserDictionaryLines.words(proposals.joined(separator: "\n"))
+        #expect(parsed == ["作者系", "近年来", "助推", "办公室", "县委"])
+        let json = try Self.run(["words", "--corpus", corpus, "--index", dir.path, "--top", "2", "--json"])
+        let objects = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(objects.map { $0["word"] as? String } == ["作者系", "近年来"])
+        #expect(objects.first?["units"] as? [String] == ["作者", "系"])
     }
 
     @Test func analyzeShowsPositionsAndByteRanges() throws {
@@ -423,7 +499,7 @@ import Testing
         let body = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
         #expect(body == """
 
-            1. 以“有为”彰显价值 以“创新”赋能质效  score 43.433
+            1. 以“有为”彰显价值 以“创新”赋能质效  score 43.441
                周均发 · 张掖市政协党组书记、主席
                000_07fd9a4553e8b7fc.txt:9-23  000_07fd9a4553e8b7fc#1
                line 15: …不断强化工作统筹，探索专委会+界别委员+专家团队“[三轮驱动]”的履职模式，将26个界别264名政协委员全部编入各专委会，并成立以专委会为单位“专家团队”，同时将办公室1…
@@ -499,5 +575,16 @@ import Testing
     static func score(_ text: String, _ n: Int) -> String {
         let parts = text.components(separatedBy: "  score ")
         return String(parts[n + 1].prefix { $0 != "\n" })
+    }
+}
+
+/// The words of dictionary lines (what `committee-search words` prints), read as the file format
+/// reads them: the first field of each line, comments dropped.
+enum UserDictionaryLines {
+    static func words(_ text: String) -> [String] {
+        text.split(separator: "\n").compactMap { line in
+            let content = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            return content.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init)
+        }
     }
 }

@@ -27,19 +27,29 @@ enum Corpus {
         return builder.finish()
     }()
 
-    /// Each article's tokens per field, analysed independently of the index (for oracles).
-    static let fieldTokens: [[Field: [String]]] = {
+    /// Each article's terms per field, position by position, analysed independently of the index
+    /// (for oracles): a slot holds the word or part at that position and any word the dictionary
+    /// keeps whole that starts there (it shares its first part's position).
+    static let fieldTokens: [[Field: [[String]]]] = {
         let analyzer = try! Analyzer()
-        var result: [[Field: [String]]] = []
+        func slots(_ tokens: [Token]) -> [[String]] {
+            var slots: [[String]] = []
+            for token in tokens {
+                while slots.count <= token.position { slots.append([]) }
+                slots[token.position].append(token.term)
+            }
+            return slots
+        }
+        var result: [[Field: [[String]]]] = []
         for file in files {
             for article in IssueSplitter().split(file: file.path, bytes: file.bytes) {
                 let title = analyzer.normalizer.normalize(lines: article.titleLines, in: file.bytes)
                 let author = analyzer.normalizer.normalize([article.author, article.affiliation].compactMap { $0 }.joined(separator: " "))
                 let body = analyzer.normalizer.normalize(lines: article.body, in: file.bytes)
                 result.append([
-                    .title: analyzer.tokens(of: title).map(\.term),
-                    .author: analyzer.tokens(of: author).map(\.term),
-                    .body: analyzer.tokens(of: body).map(\.term),
+                    .title: slots(analyzer.tokens(of: title)),
+                    .author: slots(analyzer.tokens(of: author)),
+                    .body: slots(analyzer.tokens(of: body)),
                 ])
             }
         }

@@ -12,13 +12,17 @@ import Testing
     static func term(_ t: String, field: Field? = nil) -> QueryNode {
         .clause(Clause(.term(t), field: field, grams: Analyzer.characterBigrams(of: analyzer.analyze(t)).map(\.term)))
     }
+    /// A phrase runs over positions (words and the parts of kept-whole words); its words (a
+    /// kept-whole word once) are what is scored.
     static func split(_ text: String, field: Field? = nil) -> QueryNode {
         let tokens = analyzer.analyze(text)
-        return .clause(Clause(.phrase(tokens.map(\.term)), implicit: true, field: field, grams: Analyzer.characterBigrams(of: tokens).map(\.term)))
+        return .clause(Clause(
+            .phrase(tokens.filter(\.isPositional).map(\.term)), implicit: true, field: field, grams: Analyzer.characterBigrams(of: tokens).map(\.term),
+            words: tokens.contains { $0.role == .whole } ? tokens.filter(\.isWord).map(\.term) : []))
     }
     static func quoted(_ text: String, slop: Int = 0, field: Field? = nil) -> QueryNode {
         let tokens = analyzer.analyze(text)
-        let terms = tokens.map(\.term)
+        let terms = tokens.filter(\.isPositional).map(\.term)
         return .clause(Clause(terms.count == 1 ? .term(terms[0]) : .phrase(terms), occur: .must, field: field,
                               grams: Analyzer.characterBigrams(of: tokens).map(\.term), slop: slop))
     }
