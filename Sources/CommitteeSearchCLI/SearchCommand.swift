@@ -110,8 +110,19 @@ extension SearchCommand {
             throw CLIError(error.description)
         }
         let dictionary = try location.loadDictionary()
+        let opening = DispatchTime.now()
         let index = try location.openOrBuild(quiet: true, dictionary: dictionary)
-        let outcome = try BatchSearch(index: index, similarity: ranking.similarity, depth: top, dictionary: dictionary).run(queryFile)
+        let openSeconds = Double(DispatchTime.now().uptimeNanoseconds - opening.uptimeNanoseconds) / 1e9
+        let batch = BatchSearch(index: index, similarity: ranking.similarity, depth: top, dictionary: dictionary)
+        let outcome = try batch.run(queryFile)
+        if stats || statsJson != nil {
+            var runs = [outcome.seconds]
+            for _ in 1..<max(1, passes) { runs.append(try batch.run(queryFile).seconds) }
+            let figures = SearchStatistics(
+                openSeconds: openSeconds, passes: runs, indexBytes: Self.directorySize(location.index), queries: queryFile.queries.count)
+            if stats { FileHandle.standardError.write(Data(figures.summary.utf8)) }
+            if let statsJson { try figures.write(to: statsJson) }
+        }
         for failure in outcome.failures {
             FileHandle.standardError.write(Data("warning: query \(failure.id) not run: \(failure.reason)\n".utf8))
         }

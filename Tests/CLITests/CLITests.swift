@@ -588,3 +588,23 @@ enum UserDictionaryLines {
         }
     }
 }
+
+@Suite struct StatsTests {
+    @Test func statsReportInProcessLatency() throws {
+        let dir = CLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let queries = dir.appendingPathComponent("q.tsv")
+        try "a\t政协\nb\t两个薄弱\n".write(to: queries, atomically: true, encoding: .utf8)
+        let stats = dir.appendingPathComponent("stats.json")
+        let result = try CLITests.run([
+            "search", "--corpus", CLITests.repository.appendingPathComponent("corpus").path, "--index", dir.appendingPathComponent("idx").path,
+            "--queries", queries.path, "--run-out", dir.appendingPathComponent("run").path, "--stats", "--stats-json", stats.path, "--passes", "3",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("queries=2 passes=3 latency_us mean="))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: stats)) as? [String: Any])
+        #expect(object["queries"] as? Int == 2 && object["passes"] as? Int == 3)
+        for key in ["latency_mean_us", "latency_p50_us", "latency_p99_us", "index_open_s"] { #expect((object[key] as? Double ?? -1) >= 0) }
+        #expect((object["index_size_bytes"] as? Int ?? 0) > 0 && (object["peak_rss_bytes"] as? Int ?? 0) > 0)
+    }
+}
