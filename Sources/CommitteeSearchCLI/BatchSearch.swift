@@ -32,7 +32,7 @@ struct BatchSearch {
             do {
                 let query = try parser.parse(text)
                 let result = try searcher.search(query, limit: depth)
-                run.results[id] = try result.hits.map { Run.Entry(document: try index.document($0.doc).key, score: $0.score) }
+                run.results[id] = try result.hits.map { Run.Entry(document: try index.documentKey($0.doc), score: $0.score) }
             } catch let error as IndexError {
                 throw CLIError(error.description)
             } catch {

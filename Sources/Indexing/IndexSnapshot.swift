@@ -107,6 +107,15 @@ public final class IndexSnapshot: SearchableIndex, @unchecked Sendable {
         return paths[file]
     }
 
+    public func documentKey(_ doc: DocID) throws -> String {
+        let (s, local) = locate(doc)
+        let place = order[s][local]
+        guard place.file < paths.count else { return try document(doc).key }
+        let path = paths[place.file]
+        let stem = path.hasSuffix(".txt") ? String(path.dropLast(4)) : path
+        return manifest.layout == "plain" ? stem : "\(stem)#\(place.ordinal + 1)"
+    }
+
     public func precedes(_ a: DocID, _ b: DocID) -> Bool {
         let (sa, la) = locate(a), (sb, lb) = locate(b)
         let x = order[sa][la], y = order[sb][lb]

@@ -42,12 +42,24 @@ public final class MappedFile: @unchecked Sendable {
         return UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count)
     }
 
+    /// Start offsets of the blocks already verified: a block is checked once per mapping (the
+    /// file is immutable and mapped read-only), not on every read.
+    private var verified = Set<Int>()
+    private let lock = NSLock()
+
     /// The bytes of `range` after verifying the CRC-32 stored in the 4 bytes that follow them.
     public func checkedBytes(_ range: Range<Int>, what: String) throws -> UnsafeRawBufferPointer {
         let data = try bytes(range)
+        lock.lock()
+        let known = verified.contains(range.lowerBound)
+        lock.unlock()
+        if known { return data }
         let stored = try bytes(range.upperBound..<(range.upperBound + 4))
         let expected = UInt32(stored[0]) | UInt32(stored[1]) << 8 | UInt32(stored[2]) << 16 | UInt32(stored[3]) << 24
         guard CRC32.checksum(data) == expected else { throw damaged("checksum mismatch in \(what)") }
+        lock.lock()
+        verified.insert(range.lowerBound)
+        lock.unlock()
         return data
     }
 }

@@ -23,6 +23,8 @@ public protocol SearchableIndex {
     var hasBigrams: Bool { get }
     /// The path (relative to the corpus) of the file a document came from.
     func filePath(_ doc: DocID) throws -> String
+    /// The document's stable id (`StoredDocument.key`), without reading its stored fields.
+    func documentKey(_ doc: DocID) throws -> String
 }
 
 extension SearchableIndex {
@@ -41,4 +43,5 @@ extension InvertedIndex: SearchableIndex {
     public func precedes(_ a: DocID, _ b: DocID) -> Bool { a < b }
     public var hasBigrams: Bool { !postings[Int(Field.grams.rawValue)].isEmpty }
     public func filePath(_ doc: DocID) -> String { documents[doc.index].file }
+    public func documentKey(_ doc: DocID) -> String { documents[doc.index].key }
 }

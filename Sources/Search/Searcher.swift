@@ -173,26 +173,37 @@ public final class Searcher {
         for clause in clauses where clause.field == nil || clause.field == .body {
             var found: [Int: ProximityBonus.Occurrences] = [:]
             let terms = clause.matcher.terms
-            var lists: [PostingList] = []
-            for term in Set(terms) { if let list = try index.postingList(term, in: .body) { lists.append(list) } }
-            let df = lists.map(\.documentFrequency).min() ?? 0
+            var unique: [String] = []
+            for t in terms where !unique.contains(t) { unique.append(t) }
+            // Each term's body postings, read once for all documents.
+            var lists: [String: PostingList] = [:]
+            for term in unique { if let list = try index.postingList(term, in: .body) { lists[term] = list } }
+            let df = lists.values.map(\.documentFrequency).min() ?? 0
             guard df > 0 else { continue }
             let idf = similarity.idf(documentFrequency: df, documentCount: live)
-            var byDoc: [Int: [[UInt32]]] = [:]
-            for list in lists {
-                for i in 0..<list.documentFrequency where matched[list.documents[i].index] {
-                    byDoc[list.documents[i].index, default: []].append(Array(list.positions(at: i)))
-                }
+            var docs = Set<Int>()
+            for list in lists.values {
+                for d in list.documents where matched[d.index] { docs.insert(d.index) }
             }
-            for (doc, positionLists) in byDoc {
+            for doc in docs {
+                var positions: [String: ArraySlice<UInt32>] = [:]
+                for (term, list) in lists {
+                    if let i = list.index(of: DocID(doc)) { positions[term] = list.positions(at: i) }
+                }
                 var starts: [UInt32] = []
                 var length = 1
-                if terms.count > 1, positionLists.count == Set(terms).count {
+                if terms.count > 1, positions.count == unique.count {
                     // Where the pieces stand in order, the phrase is one occurrence.
-                    starts = try phraseStarts(terms, doc)
+                    let sets = terms.map { Set(positions[$0]!) }
+                    starts = positions[terms[0]]!.filter { start in
+                        (1..<terms.count).allSatisfy { sets[$0].contains(start + UInt32($0)) }
+                    }
                     length = terms.count
                 }
-                if starts.isEmpty { starts = positionLists.flatMap { $0 }.sorted(); length = 1 }
+                if starts.isEmpty {
+                    starts = positions.values.flatMap { $0 }.sorted()
+                    length = 1
+                }
                 found[doc] = ProximityBonus.Occurrences(starts: starts, length: length, idf: idf)
             }
             perClause.append(found)
@@ -205,18 +216,6 @@ public final class Searcher {
             if bonus > 0 { bonuses[doc] = bonus }
         }
         return bonuses
-    }
-
-    /// Start positions of a phrase in one document's body.
-    func phraseStarts(_ terms: [String], _ doc: Int) throws -> [UInt32] {
-        var lists: [ArraySlice<UInt32>] = []
-        for term in terms {
-            guard let list = try index.postingList(term, in: .body), let i = list.index(of: DocID(doc)) else { return [] }
-            lists.append(list.positions(at: i))
-        }
-        return lists[0].filter { start in
-            (1..<terms.count).allSatisfy { i in lists[i].contains(start + UInt32(i)) }
-        }
     }
 
     /// Postings looked up once per matcher, field and slop.
