@@ -77,11 +77,16 @@ public final class IndexSnapshot: SearchableIndex, @unchecked Sendable {
             let list = try reader.postings(info, positions: withPositions)
             let entry = manifest.segments[s]
             if merged == nil { merged = PostingList() }
-            for i in 0..<list.documentFrequency where entry.deleted.isEmpty || !entry.isDeleted(list.documents[i].index) {
+            if entry.deleted.isEmpty {
+                merged!.append(contentsOf: list, base: UInt32(bases[s]))
+                continue
+            }
+            for i in 0..<list.documentFrequency where !entry.isDeleted(list.documents[i].index) {
+                let doc = DocID(bases[s] + list.documents[i].index)
                 if withPositions {
-                    merged!.append(DocID(bases[s] + list.documents[i].index), positions: Array(list.positions(at: i)))
+                    merged!.append(doc, positions: list.positions(at: i))
                 } else {
-                    merged!.append(DocID(bases[s] + list.documents[i].index), frequency: list.termFrequencies[i])
+                    merged!.append(doc, frequency: list.termFrequencies[i])
                 }
             }
         }

@@ -24,6 +24,29 @@ public struct PostingList: Sendable, Equatable {
         positionStarts.append(UInt32(positions.count))
     }
 
+    /// Appends every posting of `other` (ids moved up by `base`, all after this list's).
+    public mutating func append(contentsOf other: PostingList, base: UInt32) {
+        if let first = other.documents.first, let last = documents.last {
+            precondition(last.rawValue < first.rawValue + base, "postings must be appended in document order")
+        }
+        documents.reserveCapacity(documents.count + other.documents.count)
+        for doc in other.documents { documents.append(DocID(doc.rawValue + base)) }
+        termFrequencies.append(contentsOf: other.termFrequencies)
+        let shift = UInt32(positions.count)
+        positions.append(contentsOf: other.positions)
+        positionStarts.reserveCapacity(positionStarts.count + other.documents.count)
+        for start in other.positionStarts.dropFirst() { positionStarts.append(start + shift) }
+    }
+
+    /// Appends one document with positions taken from a slice (no intermediate array).
+    public mutating func append(_ document: DocID, positions slice: ArraySlice<UInt32>) {
+        precondition(documents.last.map { $0 < document } ?? true, "postings must be appended in document order")
+        documents.append(document)
+        termFrequencies.append(UInt32(slice.count))
+        positions.append(contentsOf: slice)
+        positionStarts.append(UInt32(positions.count))
+    }
+
     /// Appends a document with a frequency but no positions (fields matched as bags of terms).
     public mutating func append(_ document: DocID, frequency: UInt32) {
         precondition(documents.last.map { $0 < document } ?? true, "postings must be appended in document order")

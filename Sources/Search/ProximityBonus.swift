@@ -48,3 +48,63 @@ struct ProximityBonus {
         return best
     }
 }
+
+/// One query's proximity scoring: each clause's body postings read once, then the bonus of any
+/// document on demand.
+final class ProximityContext {
+    private let scorer: ProximityBonus
+    /// Per clause: its terms in order, each term's body postings (with positions), and its idf.
+    private let clauses: [(terms: [String], lists: [String: PostingList], idf: Double)]
+
+    /// An upper bound of any document's bonus (the saturation's limit).
+    var maximum: Double { scorer.weight * (scorer.k1 + 1) }
+
+    /// Nil when the bonus cannot apply (off, or fewer than two clauses that can meet in the body).
+    init?(_ searcher: Searcher, _ clauses: [Clause]) throws {
+        let index = searcher.index
+        scorer = ProximityBonus(weight: searcher.similarity.proximityBoost, window: 5, k1: searcher.similarity.k1)
+        guard scorer.weight > 0, clauses.count >= 2 else { return nil }
+        var prepared: [(terms: [String], lists: [String: PostingList], idf: Double)] = []
+        for clause in clauses where clause.field == nil || clause.field == .body {
+            let terms = clause.matcher.terms
+            var lists: [String: PostingList] = [:]
+            for term in terms where lists[term] == nil {
+                if let list = try index.postingList(term, in: .body) { lists[term] = list }
+            }
+            let df = lists.values.map(\.documentFrequency).min() ?? 0
+            guard df > 0 else { continue }
+            prepared.append((terms, lists, searcher.similarity.idf(documentFrequency: df, documentCount: index.liveDocumentCount)))
+        }
+        guard prepared.count >= 2 else { return nil }
+        self.clauses = prepared
+    }
+
+    /// The bonus of one document: each clause's occurrences there (its whole phrase where it stands
+    /// together, else its pieces), then `ProximityBonus.bonus`.
+    func bonus(_ doc: Int) throws -> Double {
+        var present: [ProximityBonus.Occurrences] = []
+        for clause in clauses {
+            var positions: [String: ArraySlice<UInt32>] = [:]
+            for (term, list) in clause.lists {
+                if let i = list.index(of: DocID(doc)) { positions[term] = list.positions(at: i) }
+            }
+            guard !positions.isEmpty else { continue }
+            var starts: [UInt32] = []
+            var length = 1
+            let unique = Set(clause.terms)
+            if clause.terms.count > 1, positions.count == unique.count {
+                let sets = clause.terms.map { Set(positions[$0]!) }
+                starts = positions[clause.terms[0]]!.filter { start in
+                    (1..<clause.terms.count).allSatisfy { sets[$0].contains(start + UInt32($0)) }
+                }
+                length = clause.terms.count
+            }
+            if starts.isEmpty {
+                starts = positions.values.flatMap { $0 }.sorted()
+                length = 1
+            }
+            present.append(ProximityBonus.Occurrences(starts: starts, length: length, idf: clause.idf))
+        }
+        return scorer.bonus(present)
+    }
+}

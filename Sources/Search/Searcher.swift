@@ -130,17 +130,30 @@ public final class Searcher {
             for d in 0..<n { mask[d] = mask[d] && allowed[d] }
         }
         var cache = MatchCache()
-        var result = try evaluate(query.root, mask: mask, cache: &cache, excluding: false)
-        let proximity = try proximityBonuses(query.root.positiveClauses, matched: result.matched)
-        for (d, bonus) in proximity { result.scores[d] += bonus }
+        let result = try evaluate(query.root, mask: mask, cache: &cache, excluding: false)
+        let proximity = try ProximityContext(self, query.root.positiveClauses)
+        var bonuses: [Int: Double] = [:]
         var total = 0
         var page: [(score: Double, doc: DocID)]
         switch order {
         case .score:
             var collector = TopKCollector(k: max(0, offset + limit), precedes: index.precedes)
-            for d in 0..<n where result.matched[d] && mask[d] {
-                total += 1
-                collector.collect(DocID(d), score: result.scores[d])
+            var candidates: [Int] = []
+            for d in 0..<n where result.matched[d] && mask[d] { candidates.append(d) }
+            total = candidates.count
+            if let proximity {
+                // The bonus is bounded, so it is computed only for documents whose BM25 score could
+                // still reach the top k with it: best BM25 first, until the rest cannot (the same
+                // top k as scoring every document, at a fraction of the cost).
+                candidates.sort { result.scores[$0] > result.scores[$1] }
+                for d in candidates {
+                    if collector.isFull && result.scores[d] + proximity.maximum < collector.threshold { break }
+                    let bonus = try proximity.bonus(d)
+                    if bonus > 0 { bonuses[d] = bonus }
+                    collector.collect(DocID(d), score: result.scores[d] + bonus)
+                }
+            } else {
+                for d in candidates { collector.collect(DocID(d), score: result.scores[d]) }
             }
             page = Array(collector.sorted().dropFirst(offset))
         case .file:
@@ -148,74 +161,22 @@ public final class Searcher {
             for d in 0..<n where result.matched[d] && mask[d] { all.append(DocID(d)) }
             total = all.count
             all.sort(by: index.precedes)
-            page = all.dropFirst(offset).prefix(limit).map { (result.scores[$0.index], $0) }
+            page = try all.dropFirst(offset).prefix(limit).map { doc in
+                let bonus = try proximity?.bonus(doc.index) ?? 0
+                if bonus > 0 { bonuses[doc.index] = bonus }
+                return (result.scores[doc.index] + bonus, doc)
+            }
         }
         let leaves = query.root.positiveClauses
         let hits = try page.map { entry in
             var explanation = explain ? try self.explain(leaves, entry.doc, cache: &cache) : nil
-            explanation?.proximity = proximity[entry.doc.index] ?? 0
+            explanation?.proximity = bonuses[entry.doc.index] ?? 0
             return Hit(doc: entry.doc, score: entry.score, explanation: explanation)
         }
         // Snippets mark each clause's words (a split word whole, else its pieces); bigrams only
         // repeat the same text.
         let groups = leaves.map { plan($0).scored.map(\.matcher).sorted { $0.terms.count > $1.terms.count } }
         return SearchResult(totalHits: total, hits: hits, matcherGroups: groups)
-    }
-
-    /// The proximity bonus of every matched document that holds two or more clauses in its body.
-    func proximityBonuses(_ clauses: [Clause], matched: [Bool]) throws -> [Int: Double] {
-        let scorer = ProximityBonus(weight: similarity.proximityBoost, window: 5, k1: similarity.k1)
-        guard scorer.weight > 0, clauses.count >= 2 else { return [:] }
-        // Each clause's body occurrences per document: its whole phrase where it stands
-        // together, else its pieces.
-        var perClause: [[Int: ProximityBonus.Occurrences]] = []
-        let live = index.liveDocumentCount
-        for clause in clauses where clause.field == nil || clause.field == .body {
-            var found: [Int: ProximityBonus.Occurrences] = [:]
-            let terms = clause.matcher.terms
-            var unique: [String] = []
-            for t in terms where !unique.contains(t) { unique.append(t) }
-            // Each term's body postings, read once for all documents.
-            var lists: [String: PostingList] = [:]
-            for term in unique { if let list = try index.postingList(term, in: .body) { lists[term] = list } }
-            let df = lists.values.map(\.documentFrequency).min() ?? 0
-            guard df > 0 else { continue }
-            let idf = similarity.idf(documentFrequency: df, documentCount: live)
-            var docs = Set<Int>()
-            for list in lists.values {
-                for d in list.documents where matched[d.index] { docs.insert(d.index) }
-            }
-            for doc in docs {
-                var positions: [String: ArraySlice<UInt32>] = [:]
-                for (term, list) in lists {
-                    if let i = list.index(of: DocID(doc)) { positions[term] = list.positions(at: i) }
-                }
-                var starts: [UInt32] = []
-                var length = 1
-                if terms.count > 1, positions.count == unique.count {
-                    // Where the pieces stand in order, the phrase is one occurrence.
-                    let sets = terms.map { Set(positions[$0]!) }
-                    starts = positions[terms[0]]!.filter { start in
-                        (1..<terms.count).allSatisfy { sets[$0].contains(start + UInt32($0)) }
-                    }
-                    length = terms.count
-                }
-                if starts.isEmpty {
-                    starts = positions.values.flatMap { $0 }.sorted()
-                    length = 1
-                }
-                found[doc] = ProximityBonus.Occurrences(starts: starts, length: length, idf: idf)
-            }
-            perClause.append(found)
-        }
-        var bonuses: [Int: Double] = [:]
-        let docs = Set(perClause.flatMap(\.keys))
-        for doc in docs {
-            let present = perClause.compactMap { $0[doc] }
-            let bonus = scorer.bonus(present)
-            if bonus > 0 { bonuses[doc] = bonus }
-        }
-        return bonuses
     }
 
     /// Postings looked up once per matcher, field and slop.

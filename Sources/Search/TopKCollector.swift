@@ -21,6 +21,9 @@ public struct TopKCollector {
         a.score < b.score || (a.score == b.score && precedes(b.doc, a.doc))
     }
 
+    /// Whether k documents are held.
+    public var isFull: Bool { heap.count >= k }
+
     /// The score a new document must beat to enter (−∞ until k are held).
     public var threshold: Double { heap.count < k ? -.infinity : heap[0].score }
 
