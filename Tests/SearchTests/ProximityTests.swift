@@ -33,3 +33,32 @@ import Testing
         #expect(abs(without.hits[0].score - without.hits[1].score) < 1e-9)
     }
 }
+
+/// The proximity bonus computed only where it can matter gives the top k of computing it everywhere.
+@Suite struct ProximityPruningTests {
+    @Test func boundedBonusLeavesTheTopKUnchanged() throws {
+        let index = Corpus.defaultIndex
+        let searcher = Searcher(index: index)
+        let parser = QueryParser(analyzer: try Analyzer())
+        let queries = ["政协 委员", "两个薄弱 协商", "机关 干部 学习", "乡村振兴 政协委员 调研", "书香政协 读书", "民主 监督 协商 提案"]
+        for text in queries {
+            let query = try parser.parse(text)
+            for k in [1, 3, 10] {
+                let pruned = try searcher.search(query, limit: k)
+                // Exhaustive: every matched document's BM25 plus its bonus, best first.
+                var cache = Searcher.MatchCache()
+                let all = [Bool](repeating: true, count: index.documentCount)
+                let evaluated = try searcher.evaluate(query.root, mask: all, cache: &cache, excluding: false)
+                let context = try #require(try ProximityContext(searcher, query.root.positiveClauses))
+                var scored: [(score: Double, doc: DocID)] = []
+                for d in 0..<index.documentCount where evaluated.matched[d] {
+                    scored.append((evaluated.scores[d] + (try context.bonus(d)), DocID(d)))
+                }
+                scored.sort { $0.score > $1.score || ($0.score == $1.score && index.precedes($0.doc, $1.doc)) }
+                #expect(pruned.hits.map(\.doc) == scored.prefix(k).map(\.doc), "\(text) k=\(k)")
+                for (hit, want) in zip(pruned.hits, scored) { #expect(abs(hit.score - want.score) < 1e-9) }
+                #expect(pruned.totalHits == scored.count)
+            }
+        }
+    }
+}
