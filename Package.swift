@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         // Debian's ICU, linked through pkg-config; Debian exports only version-suffixed symbols.
@@ -43,5 +44,12 @@ let package = Package(
         .testTarget(name: "SearchTests", dependencies: ["Search", "Indexing", "Articles"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["CommitteeSearchCLI"]),
+        // `swift package benchmark` (Benchmarks/README.md).
+        .executableTarget(
+            name: "CommitteeSearchBenchmarks",
+            dependencies: ["Analysis", "Articles", "Indexing", "Search", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/CommitteeSearchBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
