@@ -64,8 +64,11 @@ public final class Searcher {
             for w in clause.words.isEmpty ? unique : clause.words where !scoredWords.contains(w) { scoredWords.append(w) }
             let pieces = scoredWords.map { (matcher: Matcher.term($0), weight: 1.0) }
             let phrase = similarity.phraseBoost > 0 ? [(matcher: clause.matcher, weight: similarity.phraseBoost)] : []
-            let minimum = unique.count <= Self.wholeWordPieces ? unique.count : 1
-            return Plan(clause: clause, required: unique.map { .term($0) }, minimumMatch: minimum, scored: pieces + phrase)
+            // What must occur is what scores: a word the dictionary keeps whole must occur whole
+            // (its parts scattered over an article are not the word), else the pieces.
+            let required = scoredWords.map { Matcher.term($0) }
+            let minimum = required.count <= Self.wholeWordPieces ? required.count : 1
+            return Plan(clause: clause, required: required, minimumMatch: minimum, scored: pieces + phrase)
         default:
             return Plan(clause: clause, required: [clause.matcher], minimumMatch: 1, scored: [(clause.matcher, 1.0)])
         }
