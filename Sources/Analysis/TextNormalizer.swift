@@ -225,7 +225,7 @@ public final class TextNormalizer {
 
     /// Decodes one UTF-8 scalar; invalid bytes decode as U+FFFD of length 1.
     @inline(__always)
-    static func decode(_ b: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> (UInt32, Int) {
+    public static func decode(_ b: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> (UInt32, Int) {
         let b0 = UInt32(b[i])
         if b0 < 0x80 { return (b0, 1) }
         if b0 >= 0xC2 && b0 < 0xE0 && i + 1 < end {

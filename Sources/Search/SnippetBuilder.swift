@@ -197,11 +197,9 @@ public struct SnippetBuilder {
         return i
     }
 
+    /// One UTF-8 scalar of `bytes` at `i` (the normaliser's decoder, without allocating).
     static func decode(_ bytes: [UInt8], at i: Int) -> (UInt32, Int) {
-        var length = 1
-        while i + length < bytes.count && bytes[i + length] & 0xC0 == 0x80 { length += 1 }
-        let scalar = String(decoding: bytes[i..<(i + length)], as: UTF8.self).unicodeScalars.first?.value ?? 0xFFFD
-        return (scalar, length)
+        bytes.withUnsafeBufferPointer { TextNormalizer.decode($0, at: i, end: $0.count) }
     }
 
     /// Steps back up to `characters` scalars, stopping after a line break or sentence end.
