@@ -8,14 +8,16 @@
 /// ```
 /// header  "CSEG" u32 formatVersion u32 analyzerVersion u32 fieldCount u32 docCount
 /// per field, per term (ascending UTF-8), unless short enough to sit in its dictionary entry:
-///         [ { v docDelta, v tf } × df ]+crc            doc ids and frequencies
+///         [ skip table, blocks of 128 bit-packed doc deltas and frequencies ]+crc
 ///         [ { v positionDelta × tf } × df ]+crc        positions, apart (read for phrases);
 ///                                                      none for the bigram field
+///         (both laid out by `PostingsEncoder`)
 /// per doc [ stored document ]+crc                      title, author, lines, source body …
 /// doc table, in blocks of 1024 docs: [ u64 recordOffset × n ]+crc, then u64 end offset
 /// per field, in blocks of 1024 docs: [ u32 fieldLength × n ]+crc
 /// per field, term blocks of ≤ 64 terms:
-///         [ { string term, v df, docs, positions } ]+crc, where docs and positions are each
+///         [ { string term, v df, v maxTf, v minFieldLength, docs, positions } ]+crc, where docs
+///         and positions are each
 ///         v (length << 1 | 1) + the bytes themselves (≤ 32 bytes, inline), or v (length << 1) + v offset
 /// root    [ per field: v totalLength, v blockCount { string firstTerm, v offset, v length } ]+crc
 /// footer  u64 rootOffset u64 rootLength u64 docTableOffset u64 fieldLengthsOffset
@@ -24,8 +26,9 @@
 public enum SegmentFile {
     public static let magic: [UInt8] = Array("CSEG".utf8)
     public static let endMagic: [UInt8] = Array("GESC".utf8)
-    /// 4: short postings inline in the term dictionary.
-    public static let formatVersion: UInt32 = 4
+    /// 4: short postings inline in the term dictionary. 5: postings in bit-packed blocks with a
+    /// skip table and per-block score bounds.
+    public static let formatVersion: UInt32 = 5
     /// Postings (or positions) of at most this many bytes are stored in the dictionary entry.
     static let inlineLimit = 32
     static let headerSize = 20
@@ -51,6 +54,8 @@ public enum SegmentFile {
         struct TermEntry {
             var term: String
             var df: Int
+            var maxTf: UInt32
+            var minLength: UInt32
             var docs: Storage
             var positions: Storage
         }
@@ -72,29 +77,13 @@ public enum SegmentFile {
         for field in Field.allCases {
             var entries: [TermEntry] = []
             let terms = index.postings[Int(field.rawValue)]
+            let lengths = index.fieldLengths[Int(field.rawValue)]
             for term in terms.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
                 let list = terms[term]!
-                var d = BinaryWriter()
-                var previous: UInt32 = 0
-                for i in 0..<list.documentFrequency {
-                    d.varint(UInt64(list.documents[i].rawValue - previous))
-                    previous = list.documents[i].rawValue
-                    d.varint(UInt64(list.termFrequencies[i]))
-                }
-                let docs = store(d.bytes)
-                guard field.hasPositions else {
-                    entries.append(TermEntry(term: term, df: list.documentFrequency, docs: docs, positions: .inline([])))
-                    continue
-                }
-                var p = BinaryWriter()
-                for i in 0..<list.documentFrequency {
-                    var last: UInt32 = 0
-                    for position in list.positions(at: i) {
-                        p.varint(UInt64(position - last))
-                        last = position
-                    }
-                }
-                entries.append(TermEntry(term: term, df: list.documentFrequency, docs: docs, positions: store(p.bytes)))
+                let encoded = PostingsEncoder.encode(list, positions: field.hasPositions) { lengths[$0] }
+                entries.append(TermEntry(
+                    term: term, df: list.documentFrequency, maxTf: encoded.maxTermFrequency, minLength: encoded.minFieldLength,
+                    docs: store(encoded.docs), positions: field.hasPositions ? store(encoded.positions) : .inline([])))
             }
             dictionaries.append(entries)
         }
@@ -133,6 +122,8 @@ public enum SegmentFile {
                 for entry in block {
                     w.string(entry.term)
                     w.varint(entry.df)
+                    w.varint(Int(entry.maxTf))
+                    w.varint(Int(entry.minLength))
                     for storage in [entry.docs, entry.positions] {
                         switch storage {
                         case .inline(let bytes):

@@ -15,6 +15,9 @@ public final class SegmentReader: @unchecked Sendable {
 
     public struct TermInfo: Sendable, Equatable {
         public var documentFrequency: Int
+        /// Bounds over the term's postings: the largest frequency, the smallest field length.
+        public var maxTermFrequency: UInt32
+        public var minFieldLength: UInt32
         var docs: Storage
         var positions: Storage
     }
@@ -147,6 +150,7 @@ public final class SegmentReader: @unchecked Sendable {
         while !r.isAtEnd {
             let term = Array(try r.stringBytes())
             let df = try r.count(max: documentCount)
+            let maxTf = UInt32(try r.count(max: Int(UInt32.max))), minLength = UInt32(try r.count(max: Int(UInt32.max)))
             var storages: [Storage] = []
             for _ in 0..<2 {
                 let packed = try r.count(max: Int.max)
@@ -160,51 +164,51 @@ public final class SegmentReader: @unchecked Sendable {
                     storages.append(.block(offset..<(offset + length)))
                 }
             }
-            entries.append((term, TermInfo(documentFrequency: df, docs: storages[0], positions: storages[1])))
+            entries.append((term, TermInfo(
+                documentFrequency: df, maxTermFrequency: maxTf, minFieldLength: minLength, docs: storages[0], positions: storages[1])))
         }
         return entries
     }
 
-    /// Decodes a term's postings (doc ids local to this segment), checking both blocks.
+    /// A cursor over a term's postings (blocks checked on first use).
+    public func cursor(_ info: TermInfo, positions wantPositions: Bool = true) throws -> PostingCursor {
+        try PostingCursor(
+            file: file, documentFrequency: info.documentFrequency, maxTermFrequency: info.maxTermFrequency,
+            minFieldLength: info.minFieldLength, documentCount: documentCount, docs: info.docs,
+            positions: wantPositions ? info.positions : .inline([]))
+    }
+
+    /// Decodes a term's whole postings list (doc ids local to this segment).
     public func postings(_ info: TermInfo, positions wantPositions: Bool = true) throws -> PostingList {
         var list = PostingList()
         list.documents.reserveCapacity(info.documentFrequency)
-        var frequencies: [Int] = []
-        try withBytes(info.docs, what: "a postings block") { bytes in
-            var docs = BinaryReader(bytes, file: file.path)
-            var doc: UInt64 = 0
-            for i in 0..<info.documentFrequency {
-                let delta = try docs.varint()
-                guard i == 0 || delta > 0 else { throw file.damaged("postings out of order") }
-                doc += delta
-                guard doc < UInt64(documentCount) else { throw file.damaged("a posting names document \(doc) of \(documentCount)") }
-                frequencies.append(try docs.count(max: Int(UInt32.max)))
-                list.documents.append(DocID(UInt32(doc)))
+        list.termFrequencies.reserveCapacity(info.documentFrequency)
+        list.positionStarts.reserveCapacity(info.documentFrequency + 1)
+        let cursor = try self.cursor(info, positions: wantPositions)
+        var buffer: [UInt32] = []
+        while try cursor.next() != PostingCursor.end {
+            list.documents.append(DocID(cursor.doc))
+            list.termFrequencies.append(UInt32(cursor.termFrequency))
+            if wantPositions && !info.positions.isEmpty {
+                try cursor.positions(into: &buffer)
+                list.positions.append(contentsOf: buffer)
             }
-            guard docs.isAtEnd else { throw file.damaged("unexpected bytes after a postings list") }
+            list.positionStarts.append(UInt32(list.positions.count))
         }
-        list.termFrequencies = frequencies.map { UInt32($0) }
-        if info.positions.isEmpty || !wantPositions {
-            // A field without positions (bigrams), or a caller that needs none: not even read.
-            list.positionStarts = Array(repeating: 0, count: frequencies.count + 1)
-            return list
-        }
-        list.positionStarts = [0]
-        list.positionStarts.reserveCapacity(frequencies.count + 1)
-        try withBytes(info.positions, what: "a positions block") { bytes in
-            var positions = BinaryReader(bytes, file: file.path)
-            for tf in frequencies {
-                var p: UInt64 = 0
-                for _ in 0..<tf {
-                    p += try positions.varint()
-                    guard p <= UInt64(UInt32.max) else { throw file.damaged("position overflow") }
-                    list.positions.append(UInt32(p))
-                }
-                list.positionStarts.append(UInt32(list.positions.count))
-            }
-            guard positions.isAtEnd else { throw file.damaged("unexpected bytes after a positions list") }
-        }
+        guard list.documents.count == info.documentFrequency else { throw file.damaged("a postings list holds \(list.documents.count) documents, its entry says \(info.documentFrequency)") }
         return list
+    }
+
+    /// One field's lengths, verified once and then read without checks: the hot path of scoring.
+    public func fieldLengths(_ field: Field) throws -> FieldLengths {
+        let blockCount = (documentCount + SegmentFile.docsPerBlock - 1) / SegmentFile.docsPerBlock
+        let start = fieldLengthsOffset + Int(field.rawValue) * (documentCount * 4 + blockCount * 4)
+        for block in 0..<blockCount {
+            let n = min(SegmentFile.docsPerBlock, documentCount - block * SegmentFile.docsPerBlock)
+            let blockStart = start + block * (SegmentFile.docsPerBlock * 4 + 4)
+            _ = try file.checkedBytes(blockStart..<(blockStart + n * 4), what: "field lengths")
+        }
+        return FieldLengths(bytes: try file.bytes(start..<(start + documentCount * 4 + blockCount * 4)), owner: file)
     }
 
     // MARK: Documents
@@ -264,5 +268,17 @@ public final class SegmentReader: @unchecked Sendable {
         let end = Int(try r.u64())
         guard end <= docTableOffset else { throw file.damaged("end of the stored documents out of range") }
         return end
+    }
+}
+
+/// A field's lengths in one segment, already verified: blocks of 1024 u32 each followed by its CRC.
+public struct FieldLengths: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
+    /// Keeps the mapping alive.
+    let owner: MappedFile
+
+    @inline(__always)
+    public subscript(doc: Int) -> UInt32 {
+        UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: (doc + doc / SegmentFile.docsPerBlock) * 4, as: UInt32.self))
     }
 }

@@ -1,0 +1,225 @@
+/// A forward-only cursor over one term's postings in one segment (the blocks `PostingsEncoder`
+/// writes), decoding a block of 128 ids and frequencies at a time into buffers it owns: no
+/// allocation per posting, and blocks a seek jumps over are never decoded.
+///
+/// Contract (as tantivy's `DocSet`): `doc` is −1 before the first move and `PostingCursor.end`
+/// after the last posting; `next()` and `advance(to:)` only move forward and return the new
+/// `doc`; `advance(to:)` lands on the first document ≥ the target. `termFrequency` and
+/// `positions(into:)` describe the current document. Damaged bytes throw `IndexError.damaged`.
+public final class PostingCursor {
+    /// The sentinel past the last posting.
+    public static let end = Int.max
+
+    public let documentFrequency: Int
+    /// The largest frequency and the smallest field length of any posting (score bounds).
+    public let maxTermFrequency: UInt32
+    public let minFieldLength: UInt32
+    public private(set) var doc = -1
+
+    private let file: MappedFile
+    private let docs: UnsafeRawBufferPointer
+    private let positionBytes: UnsafeRawBufferPointer
+    /// Copies of postings that sat inline in a term dictionary block.
+    private let owned: [UnsafeMutableRawBufferPointer]
+    private let documentCount: Int
+    private let blockCount: Int
+    private let blocksStart: Int
+
+    private var block = -1
+    private var count = 0
+    private var index = 0
+    private let ids = UnsafeMutablePointer<UInt32>.allocate(capacity: PostingsEncoder.blockSize)
+    private let frequencies = UnsafeMutablePointer<UInt32>.allocate(capacity: PostingsEncoder.blockSize)
+
+    private var positionsBlock = -1
+    private var positionsIndex = 0
+    private var positionsOffset = 0
+
+    init(file: MappedFile, documentFrequency: Int, maxTermFrequency: UInt32, minFieldLength: UInt32, documentCount: Int,
+         docs: SegmentReader.Storage, positions: SegmentReader.Storage) throws {
+        self.file = file
+        self.documentFrequency = documentFrequency
+        self.maxTermFrequency = maxTermFrequency
+        self.minFieldLength = minFieldLength
+        self.documentCount = documentCount
+        var owned: [UnsafeMutableRawBufferPointer] = []
+        func view(_ storage: SegmentReader.Storage, _ what: String) throws -> UnsafeRawBufferPointer {
+            switch storage {
+            case .block(let range): return try file.checkedBytes(range, what: what)
+            case .inline(let bytes):
+                let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, bytes.count), alignment: 8)
+                copy.copyBytes(from: bytes)
+                owned.append(copy)
+                return UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(copy)[0..<bytes.count])
+            }
+        }
+        self.docs = try view(docs, "a postings block")
+        self.positionBytes = try view(positions, "a positions block")
+        self.owned = owned
+        blockCount = (documentFrequency + PostingsEncoder.blockSize - 1) / PostingsEncoder.blockSize
+        blocksStart = blockCount > 1 ? blockCount * PostingsEncoder.skipEntrySize : 0
+        guard documentFrequency > 0, blocksStart <= self.docs.count else { throw file.damaged("postings shorter than their skip table") }
+    }
+
+    deinit {
+        ids.deallocate()
+        frequencies.deallocate()
+        for buffer in owned { buffer.deallocate() }
+    }
+
+    // MARK: Skip table
+
+    @inline(__always)
+    private func skip(_ block: Int, _ field: Int) -> UInt32 {
+        docs.loadUnaligned(fromByteOffset: block * PostingsEncoder.skipEntrySize + field * 4, as: UInt32.self).littleEndian
+    }
+
+    /// The last document of `block` (for a single block: the segment's last id, a valid bound).
+    @inline(__always)
+    private func lastDoc(_ block: Int) -> Int {
+        blockCount == 1 ? documentCount - 1 : Int(skip(block, 0))
+    }
+
+    /// The score bounds of the block holding the first posting ≥ `target`, without decoding it:
+    /// its last document (bounds hold up to there), largest frequency and smallest field length.
+    /// Nil past the last posting.
+    public func blockBounds(at target: Int) -> (lastDoc: Int, maxTermFrequency: UInt32, minFieldLength: UInt32)? {
+        if blockCount == 1 { return target <= documentCount - 1 ? (documentCount - 1, maxTermFrequency, minFieldLength) : nil }
+        guard let b = firstBlock(atLeast: target, from: max(block, 0)) else { return nil }
+        return (Int(skip(b, 0)), skip(b, 3), skip(b, 4))
+    }
+
+    /// The first block from `start` whose last document is ≥ `target` (galloping, then binary search).
+    private func firstBlock(atLeast target: Int, from start: Int) -> Int? {
+        guard start < blockCount else { return nil }
+        if lastDoc(start) >= target { return start }
+        var low = start + 1, step = 1
+        var high = low
+        while high < blockCount && lastDoc(high) < target {
+            low = high + 1
+            step *= 2
+            high = start + step
+        }
+        high = min(high, blockCount - 1)
+        guard low <= high, lastDoc(high) >= target else { return nil }
+        while low < high {
+            let mid = (low + high) / 2
+            if lastDoc(mid) < target { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    // MARK: Moving
+
+    private func decode(_ b: Int) throws {
+        let start = b == 0 ? blocksStart : blocksStart + Int(skip(b - 1, 1))
+        let end = blockCount == 1 ? docs.count : blocksStart + Int(skip(b, 1))
+        let n = b == blockCount - 1 ? documentFrequency - b * PostingsEncoder.blockSize : PostingsEncoder.blockSize
+        guard start < end, end <= docs.count else { throw file.damaged("a postings block out of range") }
+        let base = docs.baseAddress!
+        var at = start
+        let docWidth = Int(base.load(fromByteOffset: at, as: UInt8.self))
+        at += 1
+        guard docWidth <= 32, at + BitPacking.byteCount(count: n, width: docWidth) < end else { throw file.damaged("a postings block out of range") }
+        BitPacking.unpack(base + at, count: n, width: docWidth, into: ids)
+        at += BitPacking.byteCount(count: n, width: docWidth)
+        let tfWidth = Int(base.load(fromByteOffset: at, as: UInt8.self))
+        at += 1
+        guard tfWidth <= 32, at + BitPacking.byteCount(count: n, width: tfWidth) <= end else { throw file.damaged("a postings block out of range") }
+        BitPacking.unpack(base + at, count: n, width: tfWidth, into: frequencies)
+        var previous: UInt64 = b == 0 ? 0 : UInt64(skip(b - 1, 0))
+        for i in 0..<n {
+            let delta = UInt64(ids[i])
+            guard delta > 0 || (b == 0 && i == 0) else { throw file.damaged("postings out of order") }
+            previous += delta
+            ids[i] = UInt32(truncatingIfNeeded: previous)
+            frequencies[i] &+= 1
+        }
+        guard previous < UInt64(documentCount) else { throw file.damaged("a posting names document \(previous) of \(documentCount)") }
+        block = b
+        count = n
+        index = 0
+    }
+
+    /// Moves to the next posting.
+    @discardableResult
+    public func next() throws -> Int {
+        if block >= 0 && index + 1 < count {
+            index += 1
+            doc = Int(ids[index])
+            return doc
+        }
+        guard block + 1 < blockCount, doc != Self.end else {
+            doc = Self.end
+            return doc
+        }
+        try decode(block + 1)
+        doc = Int(ids[0])
+        return doc
+    }
+
+    /// Moves to the first posting whose document is ≥ `target` (never backwards).
+    @discardableResult
+    public func advance(to target: Int) throws -> Int {
+        guard target > doc else { return doc }
+        if block < 0 || Int(ids[count - 1]) < target {
+            guard let b = firstBlock(atLeast: target, from: block + 1) else {
+                doc = Self.end
+                return doc
+            }
+            try decode(b)
+            if Int(ids[count - 1]) < target {
+                // Only a single block's bound (the segment's end) can overshoot its postings.
+                guard blockCount == 1 else { throw file.damaged("a skip entry disagrees with its postings block") }
+                doc = Self.end
+                return doc
+            }
+        }
+        // The block holds a document ≥ target: scan to it.
+        while Int(ids[index]) < target { index += 1 }
+        doc = Int(ids[index])
+        return doc
+    }
+
+    /// The current document's frequency.
+    public var termFrequency: Int { Int(frequencies[index]) }
+
+    /// The current document's positions, ascending, replacing `buffer`'s contents.
+    public func positions(into buffer: inout [UInt32]) throws {
+        buffer.removeAll(keepingCapacity: true)
+        guard !positionBytes.isEmpty else { return }
+        if positionsBlock != block || positionsIndex > index {
+            positionsBlock = block
+            positionsIndex = 0
+            positionsOffset = blockCount == 1 ? 0 : Int(skip(block, 2))
+        }
+        let bytes = positionBytes
+        var at = positionsOffset
+        // Skip the positions of the block's documents before this one.
+        while positionsIndex < index {
+            var remaining = Int(frequencies[positionsIndex])
+            while remaining > 0 {
+                guard at < bytes.count else { throw file.damaged("positions out of range") }
+                if bytes[at] < 0x80 { remaining -= 1 }
+                at += 1
+            }
+            positionsIndex += 1
+        }
+        var position: UInt32 = 0
+        for _ in 0..<Int(frequencies[index]) {
+            var value: UInt32 = 0, shift: UInt32 = 0
+            while true {
+                guard at < bytes.count, shift < 35 else { throw file.damaged("positions out of range") }
+                let byte = bytes[at]
+                at += 1
+                value |= UInt32(byte & 0x7F) << shift
+                if byte < 0x80 { break }
+                shift += 7
+            }
+            position &+= value
+            buffer.append(position)
+        }
+        positionsOffset = at
+        positionsIndex = index + 1
+    }
+}
