@@ -64,6 +64,36 @@ public final class IndexSnapshot: SearchableIndex, @unchecked Sendable {
         return (low, doc.index - bases[low])
     }
 
+    // MARK: Segments, for document-at-a-time search
+
+    /// The segment readers, in global id order.
+    public var segmentReaders: [SegmentReader] { segments }
+    /// The global id of segment `s`'s first document.
+    public func base(ofSegment s: Int) -> Int { bases[s] }
+    /// Segment `s`'s deleted local ids as ascending half-open ranges.
+    public func deletedRanges(ofSegment s: Int) -> [Range<Int>] { manifest.segments[s].deleted.map { $0[0]..<$0[1] } }
+
+    /// How many live documents hold `term` in `field`, without decoding postings where no
+    /// document is deleted (elsewhere the deleted ranges are sought in the postings).
+    public func documentFrequency(_ term: String, in field: Field) throws -> Int {
+        var total = 0
+        for (s, reader) in segments.enumerated() {
+            guard let info = try reader.lookup(term, in: field) else { continue }
+            total += info.documentFrequency
+            let deleted = deletedRanges(ofSegment: s)
+            guard !deleted.isEmpty else { continue }
+            let cursor = try reader.cursor(info, positions: false)
+            for range in deleted {
+                var doc = try cursor.advance(to: range.lowerBound)
+                while doc < range.upperBound {
+                    total -= 1
+                    doc = try cursor.next()
+                }
+            }
+        }
+        return total
+    }
+
     public func isDeleted(_ doc: DocID) -> Bool {
         let (s, local) = locate(doc)
         return manifest.segments[s].isDeleted(local)

@@ -49,62 +49,95 @@ struct ProximityBonus {
     }
 }
 
-/// One query's proximity scoring: each clause's body postings read once, then the bonus of any
-/// document on demand.
+/// One query's proximity scoring: which clauses can meet in the body and their idf, bound once;
+/// then the bonus of any document from its positions, however the caller reads them (whole
+/// postings lists, or cursors a document at a time).
 final class ProximityContext {
     private let scorer: ProximityBonus
-    /// Per clause: its terms in order, each term's body postings (with positions), and its idf.
-    private let clauses: [(terms: [String], lists: [String: PostingList], idf: Double)]
+    /// Per clause: its terms in order, those that occur in the body at all, and its idf.
+    let clauses: [(terms: [String], present: [String], idf: Double)]
 
     /// An upper bound of any document's bonus (the saturation's limit).
     var maximum: Double { scorer.weight * (scorer.k1 + 1) }
 
     /// Nil when the bonus cannot apply (off, or fewer than two clauses that can meet in the body).
-    init?(_ searcher: Searcher, _ clauses: [Clause]) throws {
-        let index = searcher.index
+    /// `bodyFrequency` is a term's live document frequency in the body.
+    init?(_ searcher: Searcher, _ clauses: [Clause], bodyFrequency: (String) throws -> Int) throws {
         scorer = ProximityBonus(weight: searcher.similarity.proximityBoost, window: 5, k1: searcher.similarity.k1)
         guard scorer.weight > 0, clauses.count >= 2 else { return nil }
-        var prepared: [(terms: [String], lists: [String: PostingList], idf: Double)] = []
+        var prepared: [(terms: [String], present: [String], idf: Double)] = []
         for clause in clauses where clause.field == nil || clause.field == .body {
             let terms = clause.matcher.terms
-            var lists: [String: PostingList] = [:]
-            for term in terms where lists[term] == nil {
-                if let list = try index.postingList(term, in: .body) { lists[term] = list }
+            var present: [String] = []
+            var df = Int.max
+            for term in terms where !present.contains(term) {
+                let f = try bodyFrequency(term)
+                if f > 0 {
+                    present.append(term)
+                    df = min(df, f)
+                }
             }
-            let df = lists.values.map(\.documentFrequency).min() ?? 0
-            guard df > 0 else { continue }
-            prepared.append((terms, lists, searcher.similarity.idf(documentFrequency: df, documentCount: index.liveDocumentCount)))
+            guard !present.isEmpty else { continue }
+            prepared.append((terms, present, searcher.similarity.idf(documentFrequency: df, documentCount: searcher.index.liveDocumentCount)))
         }
         guard prepared.count >= 2 else { return nil }
         self.clauses = prepared
     }
 
     /// The bonus of one document: each clause's occurrences there (its whole phrase where it stands
-    /// together, else its pieces), then `ProximityBonus.bonus`.
-    func bonus(_ doc: Int) throws -> Double {
-        var present: [ProximityBonus.Occurrences] = []
-        for clause in clauses {
-            var positions: [String: ArraySlice<UInt32>] = [:]
-            for (term, list) in clause.lists {
-                if let i = list.index(of: DocID(doc)) { positions[term] = list.positions(at: i) }
+    /// together, else its pieces), then `ProximityBonus.bonus`. `positions(c, term)` gives a present
+    /// term's body positions in the document (nil when it is not there).
+    func bonus(positions: (_ clause: Int, _ term: String) throws -> ArraySlice<UInt32>?) throws -> Double {
+        var found: [ProximityBonus.Occurrences] = []
+        for (c, clause) in clauses.enumerated() {
+            var positionsOf: [String: ArraySlice<UInt32>] = [:]
+            for term in clause.present {
+                if let p = try positions(c, term) { positionsOf[term] = p }
             }
-            guard !positions.isEmpty else { continue }
+            guard !positionsOf.isEmpty else { continue }
             var starts: [UInt32] = []
             var length = 1
             let unique = Set(clause.terms)
-            if clause.terms.count > 1, positions.count == unique.count {
-                let sets = clause.terms.map { Set(positions[$0]!) }
-                starts = positions[clause.terms[0]]!.filter { start in
+            if clause.terms.count > 1, positionsOf.count == unique.count {
+                let sets = clause.terms.map { Set(positionsOf[$0]!) }
+                starts = positionsOf[clause.terms[0]]!.filter { start in
                     (1..<clause.terms.count).allSatisfy { sets[$0].contains(start + UInt32($0)) }
                 }
                 length = clause.terms.count
             }
             if starts.isEmpty {
-                starts = positions.values.flatMap { $0 }.sorted()
+                starts = positionsOf.values.flatMap { $0 }.sorted()
                 length = 1
             }
-            present.append(ProximityBonus.Occurrences(starts: starts, length: length, idf: clause.idf))
+            found.append(ProximityBonus.Occurrences(starts: starts, length: length, idf: clause.idf))
         }
-        return scorer.bonus(present)
+        return scorer.bonus(found)
+    }
+}
+
+/// The bonus over whole postings lists (the exhaustive evaluator's way): each term's body
+/// postings read once, on first use.
+final class ListProximity {
+    let context: ProximityContext
+    private let index: any SearchableIndex
+    private var lists: [String: PostingList] = [:]
+
+    init?(_ searcher: Searcher, _ clauses: [Clause]) throws {
+        let index = searcher.index
+        guard let context = try ProximityContext(searcher, clauses, bodyFrequency: {
+            try index.postingList($0, in: .body, positions: false)?.documentFrequency ?? 0
+        }) else { return nil }
+        self.context = context
+        self.index = index
+    }
+
+    var maximum: Double { context.maximum }
+
+    func bonus(_ doc: Int) throws -> Double {
+        try context.bonus { _, term in
+            if lists[term] == nil { lists[term] = try index.postingList(term, in: .body) }
+            guard let list = lists[term], let i = list.index(of: DocID(doc)) else { return nil }
+            return list.positions(at: i)
+        }
     }
 }

@@ -22,6 +22,9 @@ public struct SearchResult: Sendable, Equatable {
 public final class Searcher {
     public let index: any SearchableIndex
     public var similarity: BM25
+    /// Whether flat disjunctions over an on-disk index run document at a time with MaxScore
+    /// (the same results; off only to compare with the exhaustive evaluator).
+    public var pruning = true
     private let averageFieldLengths: [Double]
     private let hasGrams: Bool
 
@@ -118,9 +121,30 @@ public final class Searcher {
     }
 
     /// Ranks every matching article and returns `limit` of them starting at rank `offset`.
+    /// Without `countTotal` a pruned search reports only the documents it scored as `totalHits`
+    /// (a lower bound; batch runs that need only the ranking skip the counting pass).
     public func search(
-        _ query: Query, limit: Int = 10, offset: Int = 0, explain: Bool = false, filter: Filter = Filter(), order: Order = .score
+        _ query: Query, limit: Int = 10, offset: Int = 0, explain: Bool = false, filter: Filter = Filter(), order: Order = .score,
+        countTotal: Bool = true
     ) throws -> SearchResult {
+        let leaves = query.root.positiveClauses
+        // Snippets mark each clause's words (a split word whole, else its pieces); bigrams only
+        // repeat the same text.
+        let groups = leaves.map { plan($0).scored.map(\.matcher).sorted { $0.terms.count > $1.terms.count } }
+        if pruning, order == .score, filter == Filter(), let snapshot = index as? IndexSnapshot,
+            let clauses = MaxScoreRetrieval.clauses(of: query.root)
+        {
+            let retrieval = MaxScoreRetrieval(searcher: self, snapshot: snapshot, clauses: clauses)
+            let top = try retrieval.topK(offset + limit)
+            var cache = MatchCache()
+            let hits = try top.hits.dropFirst(offset).map { entry in
+                var explanation = explain ? try self.explain(leaves, entry.doc, cache: &cache) : nil
+                explanation?.proximity = top.bonuses[entry.doc.index] ?? 0
+                return Hit(doc: entry.doc, score: entry.score, explanation: explanation)
+            }
+            let total = countTotal ? try retrieval.count() : top.hits.count
+            return SearchResult(totalHits: total, hits: hits, matcherGroups: groups)
+        }
         let n = index.documentCount
         var mask = [Bool](repeating: true, count: n)
         if let glob = filter.file {
@@ -134,7 +158,7 @@ public final class Searcher {
         }
         var cache = MatchCache()
         let result = try evaluate(query.root, mask: mask, cache: &cache, excluding: false)
-        let proximity = try ProximityContext(self, query.root.positiveClauses)
+        let proximity = try ListProximity(self, query.root.positiveClauses)
         var bonuses: [Int: Double] = [:]
         var total = 0
         var page: [(score: Double, doc: DocID)]
@@ -170,15 +194,11 @@ public final class Searcher {
                 return (result.scores[doc.index] + bonus, doc)
             }
         }
-        let leaves = query.root.positiveClauses
         let hits = try page.map { entry in
             var explanation = explain ? try self.explain(leaves, entry.doc, cache: &cache) : nil
             explanation?.proximity = bonuses[entry.doc.index] ?? 0
             return Hit(doc: entry.doc, score: entry.score, explanation: explanation)
         }
-        // Snippets mark each clause's words (a split word whole, else its pieces); bigrams only
-        // repeat the same text.
-        let groups = leaves.map { plan($0).scored.map(\.matcher).sorted { $0.terms.count > $1.terms.count } }
         return SearchResult(totalHits: total, hits: hits, matcherGroups: groups)
     }
 
@@ -193,6 +213,23 @@ public final class Searcher {
         let found = try index.matches(matcher, in: field, slop: slop)
         cache.entries[key] = found
         return found
+    }
+
+    /// A matcher's idf in a field: a term's from its document frequency; a phrase's the sum of its
+    /// terms' (as Lucene's PhraseQuery), which needs no pass over the phrase's matches, so a
+    /// pruned search can bound it before it has seen them.
+    func idf(_ matcher: Matcher, _ field: Field, _ found: FieldMatches, _ cache: inout MatchCache) throws -> Double {
+        switch matcher {
+        case .term:
+            return similarity.idf(documentFrequency: found.count, documentCount: index.liveDocumentCount)
+        case .phrase(let terms):
+            var sum = 0.0
+            for term in terms {
+                let df = try matches(.term(term), field, slop: 0, &cache).count
+                sum += similarity.idf(documentFrequency: df, documentCount: index.liveDocumentCount)
+            }
+            return sum
+        }
     }
 
     /// Which documents a node matches and how they score.
@@ -226,7 +263,7 @@ public final class Searcher {
                     for field in fields(of: plan.clause) {
                         let found = try matches(matcher, field, slop: clause.slop, &cache)
                         guard found.count > 0 else { continue }
-                        let idf = similarity.idf(documentFrequency: found.count, documentCount: index.liveDocumentCount)
+                        let idf = try self.idf(matcher, field, found, &cache)
                         let factor = weight * similarity.boost(field) * idf
                         let average = averageFieldLengths[Int(field.rawValue)]
                         for (i, doc) in found.documents.enumerated() where occurrences[doc.index] >= needed && mask[doc.index] {
@@ -294,7 +331,7 @@ public final class Searcher {
                         let tf = Double(found.frequencies[i])
                         let length = try index.fieldLength(doc, field)
                         let average = averageFieldLengths[Int(field.rawValue)]
-                        let idf = similarity.idf(documentFrequency: found.count, documentCount: index.liveDocumentCount)
+                        let idf = try self.idf(matcher, field, found, &cache)
                         let boost = weight * similarity.boost(field)
                         let score = boost * idf * similarity.tfNorm(termFrequency: tf, fieldLength: Double(length), averageFieldLength: average)
                         components.append(ScoreComponent(

@@ -22,10 +22,14 @@ import Testing
         for clause in clauses {
             for field in Field.textFields {
                 let tfs = docs.map { count(clause.matcher.terms, in: $0[field]!) }
-                let df = Double(tfs.filter { $0 > 0 }.count)
-                guard df > 0 else { continue }
+                guard tfs.contains(where: { $0 > 0 }) else { continue }
                 let average = max(1, Double(docs.reduce(0) { $0 + $1[field]!.count }) / n)
-                let idf = log(1 + (n - df + 0.5) / (df + 0.5))
+                // A phrase weighs the sum of its terms' idfs (as Lucene's PhraseQuery).
+                var idf = 0.0
+                for term in clause.matcher.terms {
+                    let df = Double(docs.filter { count([term], in: $0[field]!) > 0 }.count)
+                    idf += log(1 + (n - df + 0.5) / (df + 0.5))
+                }
                 for (d, tf) in tfs.enumerated() where tf > 0 {
                     matched[d] = true
                     let length = Double(docs[d][field]!.count)
@@ -45,6 +49,9 @@ import Testing
         let docs = Corpus.fieldTokens
         let searcher = Searcher(index: Corpus.index, similarity: similarity)
         #expect(Corpus.index.documentCount == docs.count)
+        // The same corpus on disk (words only, one segment): searched with MaxScore pruning.
+        let pruned = Searcher(index: Corpus.wordsSnapshot, similarity: similarity)
+        #expect(Corpus.wordsSnapshot.documentCount == docs.count)
         for _ in 0..<200 {
             var clauses: [Clause] = []
             for _ in 0..<Int.random(in: 1...3, using: &generator) {
@@ -64,6 +71,11 @@ import Testing
                 #expect(hit.doc.index == want.doc || abs(hit.score - want.score) < 1e-9)
             }
             #expect(result.hits.map(\.doc.index) == expected.prefix(10).map(\.doc))
+            let fast = try pruned.search(Query(text: "", clauses: clauses), limit: 10)
+            #expect(fast.totalHits == expected.count)
+            for (hit, want) in zip(fast.hits, expected) { #expect(abs(hit.score - want.score) < 1e-9) }
+            // Document ids differ between the two indexes; article keys do not.
+            #expect(try fast.hits.map { try Corpus.wordsSnapshot.documentKey($0.doc) } == expected.prefix(10).map { Corpus.index.documents[$0.doc].key })
         }
     }
 

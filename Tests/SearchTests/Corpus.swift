@@ -20,6 +20,13 @@ enum Corpus {
         return builder.finish()
     }()
 
+    /// `index` written to disk by the index writer (one segment, words only), opened as a snapshot.
+    static let wordsSnapshot: IndexSnapshot = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cs-words-\(UUID().uuidString)")
+        _ = try! IndexWriter(directory: IndexDirectory(url: dir), corpus: root, bigrams: false).update(full: true)
+        return try! IndexDirectory(url: dir).open(analyzerVersion: Analyzer.version)
+    }()
+
     /// Words and character bigrams: what `committee-search index` builds by default.
     static let defaultIndex: InvertedIndex = {
         let builder = try! IndexBuilder(bigrams: true)

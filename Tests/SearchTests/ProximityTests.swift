@@ -49,7 +49,7 @@ import Testing
                 var cache = Searcher.MatchCache()
                 let all = [Bool](repeating: true, count: index.documentCount)
                 let evaluated = try searcher.evaluate(query.root, mask: all, cache: &cache, excluding: false)
-                let context = try #require(try ProximityContext(searcher, query.root.positiveClauses))
+                let context = try #require(try ListProximity(searcher, query.root.positiveClauses))
                 var scored: [(score: Double, doc: DocID)] = []
                 for d in 0..<index.documentCount where evaluated.matched[d] {
                     scored.append((evaluated.scores[d] + (try context.bonus(d)), DocID(d)))

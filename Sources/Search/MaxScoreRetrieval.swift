@@ -1,0 +1,399 @@
+import Indexing
+
+/// Top-k retrieval, document at a time, with MaxScore pruning (Turtle & Flood, 1995; as in
+/// Lucene and PISA), for the query most searches are: one or more clauses, any of which may match.
+///
+/// Every clause becomes one or two *plans* (its words, its character bigrams), each matching where
+/// its required matchers occur and scoring the BM25 sum of its scored ones. A plan's score has an
+/// upper bound from its terms' largest frequency and shortest field (stored per term and per
+/// block of 128 postings). Plans are ordered by bound; those whose bounds together (plus the
+/// largest proximity bonus) cannot reach the k-th best score so far are *non-essential*: they
+/// never propose a document, and are looked up only for documents an essential plan proposes, and
+/// only while the document can still make it. The result is exactly the exhaustive one: the same
+/// documents, the same scores (summed in the exhaustive evaluator's order), the same ties.
+struct MaxScoreRetrieval {
+    let searcher: Searcher
+    let snapshot: IndexSnapshot
+    let clauses: [Clause]
+
+    /// The flat disjunction this algorithm runs, or nil for any other query shape.
+    static func clauses(of root: QueryNode) -> [Clause]? {
+        switch root {
+        case .clause(let c) where c.occur != .mustNot: return [c]
+        case .boolean(let must, let should, let mustNot) where must.isEmpty && mustNot.isEmpty && !should.isEmpty:
+            var result: [Clause] = []
+            for node in should {
+                guard case .clause(let c) = node, c.occur == .should else { return nil }
+                result.append(c)
+            }
+            return result
+        default: return nil
+        }
+    }
+
+    /// A plan bound to the index's statistics: per matcher, per field, what a tfNorm of 1 scores.
+    struct BoundPlan {
+        var clause: Int
+        var plan: Searcher.Plan
+        var fields: [Field]
+        /// Scored matchers first (in the plan's order, with their weights), then matchers that
+        /// are only required.
+        var matchers: [(matcher: Matcher, required: Bool, scored: Bool)]
+        /// `factors[m][f]`: weight × field boost × idf, nil where the field lacks the matcher.
+        var factors: [[Double?]]
+    }
+
+    func bind() throws -> [BoundPlan] {
+        var frequencies: [String: Int] = [:]
+        func documentFrequency(_ term: String, _ field: Field) throws -> Int {
+            let key = "\(field.rawValue)|\(term)"
+            if let f = frequencies[key] { return f }
+            let f = try snapshot.documentFrequency(term, in: field)
+            frequencies[key] = f
+            return f
+        }
+        let similarity = searcher.similarity
+        let live = snapshot.liveDocumentCount
+        var bound: [BoundPlan] = []
+        for (c, clause) in clauses.enumerated() {
+            var plans = [searcher.plan(clause)]
+            if snapshot.hasBigrams, similarity.gramBoost > 0, let grams = searcher.gramPlan(clause) { plans.append(grams) }
+            for plan in plans {
+                let fields = searcher.fields(of: plan.clause)
+                var matchers: [(matcher: Matcher, required: Bool, scored: Bool)] = []
+                var weights: [Double] = []
+                for (matcher, weight) in plan.scored {
+                    matchers.append((matcher, plan.required.contains(matcher), true))
+                    weights.append(weight)
+                }
+                for matcher in plan.required where !matchers.contains(where: { $0.matcher == matcher }) {
+                    matchers.append((matcher, true, false))
+                    weights.append(0)
+                }
+                var factors: [[Double?]] = []
+                for (m, entry) in matchers.enumerated() {
+                    var row: [Double?] = []
+                    for field in fields {
+                        var idf = 0.0
+                        var present = true
+                        for term in entry.matcher.terms {
+                            let df = try documentFrequency(term, field)
+                            if df == 0 { present = false }
+                            idf += similarity.idf(documentFrequency: df, documentCount: live)
+                        }
+                        row.append(present ? weights[m] * similarity.boost(field) * idf : nil)
+                    }
+                    factors.append(row)
+                }
+                bound.append(BoundPlan(clause: c, plan: plan, fields: fields, matchers: matchers, factors: factors))
+            }
+        }
+        return bound
+    }
+
+    /// One plan in one segment: its matchers' cursors, and its contributions to the current
+    /// document's score.
+    final class PlanCursor {
+        let clause: Int
+        /// The required matchers, each over its fields.
+        private let required: [MatcherSlot]
+        private let minimumMatch: Int
+        /// Per scored matcher, per field of the plan, in the exhaustive evaluator's order: its
+        /// source (nil where this segment's field lacks it).
+        private let scored: [[FieldSource?]]
+        let upperBound: Double
+        /// The last document checked (−1 before any); the plan matches it when `matched`.
+        private(set) var matchDoc = -1
+        /// The current document's terms, in the exhaustive evaluator's order, and their sum.
+        private(set) var contributions: [Double] = []
+        private(set) var sum = 0.0
+        private let lengths: [FieldLengths]
+        private let averages: [Double]
+        private let similarity: BM25
+
+        init(clause: Int, required: [MatcherSlot], minimumMatch: Int, scored: [[FieldSource?]], lengths: [FieldLengths],
+             averages: [Double], similarity: BM25) {
+            self.clause = clause
+            self.required = required
+            self.minimumMatch = minimumMatch
+            self.scored = scored
+            self.lengths = lengths
+            self.averages = averages
+            self.similarity = similarity
+            var bound = 0.0
+            for row in scored {
+                for case let source? in row {
+                    bound += source.factor * similarity.tfNorm(
+                        termFrequency: Double(source.maxTermFrequency), fieldLength: Double(source.minFieldLength),
+                        averageFieldLength: averages[Int(source.field.rawValue)])
+                }
+            }
+            upperBound = bound
+            contributions.reserveCapacity(scored.count * 3)
+        }
+
+        /// Moves to the first document ≥ `target` where the plan matches, and returns it.
+        func nextMatch(atLeast target: Int) throws -> Int {
+            var candidate = target
+            if minimumMatch == required.count {
+                // Every required matcher: leapfrog.
+                var i = 0
+                while i < required.count {
+                    let d = try required[i].advance(to: candidate)
+                    if d == PostingCursor.end {
+                        candidate = d
+                        break
+                    }
+                    if d > candidate {
+                        candidate = d
+                        i = 0
+                        continue
+                    }
+                    i += 1
+                }
+            } else {
+                while true {
+                    var best = PostingCursor.end
+                    for slot in required { best = min(best, try slot.advance(to: candidate)) }
+                    candidate = best
+                    if best == PostingCursor.end { break }
+                    var count = 0
+                    for slot in required where slot.isPresent(at: best) { count += 1 }
+                    if count >= minimumMatch { break }
+                    candidate = best + 1
+                }
+            }
+            matchDoc = candidate
+            return candidate
+        }
+
+        /// Whether the plan matches `doc`. Documents are asked in ascending order; a plan that
+        /// already found its next match past `doc` does not match it.
+        func matches(_ doc: Int) throws -> Bool {
+            if matchDoc >= doc { return matchDoc == doc }
+            var count = 0
+            for slot in required where try slot.advance(to: doc) == doc { count += 1 }
+            guard count >= minimumMatch else { return false }
+            matchDoc = doc
+            return true
+        }
+
+        /// Scores `doc`, which the plan matches, into `contributions` and `sum`.
+        func score(_ doc: Int) throws {
+            contributions.removeAll(keepingCapacity: true)
+            sum = 0
+            for row in scored {
+                for source in row {
+                    var value = 0.0
+                    if let source, try source.advance(to: doc) == doc {
+                        let f = Int(source.field.rawValue)
+                        value = source.factor * similarity.tfNorm(
+                            termFrequency: Double(source.termFrequency), fieldLength: Double(lengths[f][doc]),
+                            averageFieldLength: averages[f])
+                    }
+                    contributions.append(value)
+                    sum += value
+                }
+            }
+        }
+    }
+
+    /// The bound plans' cursors in one segment (nil for a plan that cannot match there).
+    func cursors(_ plans: [BoundPlan], segment reader: SegmentReader, lengths: [FieldLengths]) throws -> [PlanCursor?] {
+        var result: [PlanCursor?] = []
+        let averages = Field.allCases.map { searcher.averageFieldLength($0) }
+        for bound in plans {
+            var sources: [[FieldSource?]] = []
+            for (m, entry) in bound.matchers.enumerated() {
+                var row: [FieldSource?] = []
+                for (f, field) in bound.fields.enumerated() {
+                    row.append(try source(entry.matcher, field, factor: bound.factors[m][f] ?? 0, slop: bound.plan.clause.slop, reader))
+                }
+                sources.append(row)
+            }
+            var required: [MatcherSlot] = []
+            for (m, entry) in bound.matchers.enumerated() where entry.required {
+                required.append(MatcherSlot(sources: sources[m].compactMap { $0 }, required: true))
+            }
+            let all = bound.plan.minimumMatch == required.count
+            // A required matcher absent from the segment: with all needed, the plan cannot match.
+            if all && required.contains(where: { $0.sources.isEmpty }) {
+                result.append(nil)
+                continue
+            }
+            required.removeAll { $0.sources.isEmpty }
+            guard !required.isEmpty else {
+                result.append(nil)
+                continue
+            }
+            let scored = bound.matchers.indices.filter { bound.matchers[$0].scored }.map { sources[$0] }
+            result.append(PlanCursor(
+                clause: bound.clause, required: required, minimumMatch: all ? required.count : min(bound.plan.minimumMatch, required.count),
+                scored: scored, lengths: lengths, averages: averages, similarity: searcher.similarity))
+        }
+        return result
+    }
+
+    private func source(_ matcher: Matcher, _ field: Field, factor: Double, slop: Int, _ reader: SegmentReader) throws -> FieldSource? {
+        switch matcher {
+        case .term(let term):
+            guard let info = try reader.lookup(term, in: field) else { return nil }
+            return FieldSource(field: field, factor: factor, term: try reader.cursor(info, positions: false))
+        case .phrase(let terms):
+            var cursors: [PostingCursor] = []
+            for term in terms {
+                guard let info = try reader.lookup(term, in: field) else { return nil }
+                cursors.append(try reader.cursor(info, positions: true))
+            }
+            return FieldSource(field: field, factor: factor, phrase: cursors, slop: slop)
+        }
+    }
+
+    /// The top `k` documents, best first (ties in corpus order), and the proximity bonus of those
+    /// that got one.
+    func topK(_ k: Int) throws -> (hits: [(score: Double, doc: DocID)], bonuses: [Int: Double]) {
+        let plans = try bind()
+        var collector = TopKCollector(k: k, precedes: snapshot.precedes)
+        guard k > 0 else { return ([], [:]) }
+        let proximity = try ProximityContext(searcher, clauses, bodyFrequency: { try snapshot.documentFrequency($0, in: .body) })
+        let proximityMaximum = proximity?.maximum ?? 0
+        var bonuses: [Int: Double] = [:]
+        let clauseCount = clauses.count
+        for (s, reader) in snapshot.segmentReaders.enumerated() {
+            let base = snapshot.base(ofSegment: s)
+            let lengths = try Field.allCases.map { try reader.fieldLengths($0) }
+            let built = try cursors(plans, segment: reader, lengths: lengths)
+            let live = built.compactMap { $0 }
+            guard !live.isEmpty else { continue }
+            // Ascending upper bound; prefix[i] = the bounds of plans before i together.
+            let ordered = live.sorted { $0.upperBound < $1.upperBound }
+            let rank = live.map { plan in ordered.firstIndex { $0 === plan }! }
+            var prefix = [0.0]
+            for plan in ordered { prefix.append(prefix.last! + plan.upperBound) }
+            let proximityCursors = try proximity.map { try SegmentProximity($0, reader) }
+            let deleted = snapshot.deletedRanges(ofSegment: s)
+            var deletedIndex = 0
+
+            /// Whether a document with at most `bound` can still enter the top k.
+            func canEnter(_ bound: Double) -> Bool {
+                guard collector.isFull else { return true }
+                let threshold = collector.threshold
+                return bound >= threshold - 1e-9 * max(1, abs(threshold))
+            }
+            /// Plans before `essential` cannot make a document enter on their own.
+            var essential = 0
+            func updateEssential() {
+                while essential < ordered.count && !canEnter(prefix[essential + 1] + proximityMaximum) { essential += 1 }
+            }
+            updateEssential()
+            var next = [Int](repeating: 0, count: ordered.count)
+            for i in essential..<ordered.count { next[i] = try ordered[i].nextMatch(atLeast: 0) }
+            var matched = [Bool](repeating: false, count: ordered.count)
+            var clauseScores = [Double](repeating: 0, count: clauseCount)
+
+            while essential < ordered.count {
+                var doc = PostingCursor.end
+                for i in essential..<ordered.count { doc = min(doc, next[i]) }
+                if doc == PostingCursor.end { break }
+                while deletedIndex < deleted.count && deleted[deletedIndex].upperBound <= doc { deletedIndex += 1 }
+                let isDeleted = deletedIndex < deleted.count && deleted[deletedIndex].contains(doc)
+                if !isDeleted {
+                    for i in ordered.indices { matched[i] = false }
+                    var partial = 0.0
+                    for i in essential..<ordered.count where next[i] == doc {
+                        try ordered[i].score(doc)
+                        partial += ordered[i].sum
+                        matched[i] = true
+                    }
+                    var possible = true
+                    for i in stride(from: essential - 1, through: 0, by: -1) {
+                        guard canEnter(partial + prefix[i + 1] + proximityMaximum) else {
+                            possible = false
+                            break
+                        }
+                        if try ordered[i].matches(doc) {
+                            try ordered[i].score(doc)
+                            partial += ordered[i].sum
+                            matched[i] = true
+                        }
+                    }
+                    if possible && canEnter(partial + proximityMaximum) {
+                        // The exact score, summed as the exhaustive evaluator sums it: clause by
+                        // clause, each clause's plans in order.
+                        for c in 0..<clauseCount { clauseScores[c] = 0 }
+                        var clauseMatched = [Bool](repeating: false, count: clauseCount)
+                        for (l, plan) in live.enumerated() {
+                            guard matched[rank[l]] else { continue }
+                            clauseMatched[plan.clause] = true
+                            for value in plan.contributions { clauseScores[plan.clause] += value }
+                        }
+                        var score = 0.0
+                        if clauseCount == 1 {
+                            score = clauseScores[0]
+                        } else {
+                            for c in 0..<clauseCount where clauseMatched[c] { score += clauseScores[c] }
+                        }
+                        let bonus = try proximityCursors?.bonus(doc) ?? 0
+                        if bonus > 0 { bonuses[base + doc] = bonus }
+                        collector.collect(DocID(base + doc), score: score + bonus)
+                        updateEssential()
+                    }
+                }
+                for i in essential..<ordered.count where next[i] == doc { next[i] = try ordered[i].nextMatch(atLeast: doc + 1) }
+            }
+        }
+        return (collector.sorted(), bonuses)
+    }
+
+    /// How many live documents the query matches (every plan, no pruning).
+    func count() throws -> Int {
+        let plans = try bind()
+        var total = 0
+        for (s, reader) in snapshot.segmentReaders.enumerated() {
+            let lengths = try Field.allCases.map { try reader.fieldLengths($0) }
+            let live = try cursors(plans, segment: reader, lengths: lengths).compactMap { $0 }
+            guard !live.isEmpty else { continue }
+            let deleted = snapshot.deletedRanges(ofSegment: s)
+            var deletedIndex = 0
+            var next = try live.map { try $0.nextMatch(atLeast: 0) }
+            while true {
+                let doc = next.min()!
+                if doc == PostingCursor.end { break }
+                while deletedIndex < deleted.count && deleted[deletedIndex].upperBound <= doc { deletedIndex += 1 }
+                if !(deletedIndex < deleted.count && deleted[deletedIndex].contains(doc)) { total += 1 }
+                for i in live.indices where next[i] == doc { next[i] = try live[i].nextMatch(atLeast: doc + 1) }
+            }
+        }
+        return total
+    }
+}
+
+/// The proximity bonus in one segment, from body cursors with positions moved forward to each
+/// document asked.
+final class SegmentProximity {
+    private let context: ProximityContext
+    /// Per clause, per present term: its body cursor (nil where this segment lacks it).
+    private let cursors: [[String: PostingCursor]]
+    private var buffers: [String: [UInt32]] = [:]
+
+    init(_ context: ProximityContext, _ reader: SegmentReader) throws {
+        self.context = context
+        cursors = try context.clauses.map { clause in
+            var row: [String: PostingCursor] = [:]
+            for term in clause.present {
+                if let info = try reader.lookup(term, in: .body) { row[term] = try reader.cursor(info, positions: true) }
+            }
+            return row
+        }
+    }
+
+    func bonus(_ doc: Int) throws -> Double {
+        try context.bonus { c, term in
+            guard let cursor = cursors[c][term], try cursor.advance(to: doc) == doc else { return nil }
+            var buffer = buffers[term] ?? []
+            try cursor.positions(into: &buffer)
+            buffers[term] = buffer
+            return buffer[...]
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Analysis
+import Foundation
+import Indexing
+import Testing
+@testable import Search
+
+/// Pruned top-k (MaxScore, document at a time over compressed blocks) against the exhaustive
+/// evaluator (term at a time over every posting) on an on-disk index with several segments and
+/// deleted documents: the same documents, the same scores, the same totals, for every k.
+@Suite(.serialized) struct MaxScoreTests {
+    /// An index built in steps (several segments), with one issue changed and one removed
+    /// (deleted documents inside segments).
+    static let snapshot: IndexSnapshot = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cs-maxscore-\(UUID().uuidString)")
+        let corpus = dir.appendingPathComponent("corpus")
+        try! FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        let names = try! FileManager.default.contentsOfDirectory(atPath: Corpus.root.path).filter { $0.hasSuffix(".txt") }.sorted()
+        let index = dir.appendingPathComponent("index")
+        // The issues, then a second copy of each (in a folder) in a later batch.
+        for name in names {
+            try! FileManager.default.copyItem(at: Corpus.root.appendingPathComponent(name), to: corpus.appendingPathComponent(name))
+        }
+        _ = try! IndexWriter(directory: IndexDirectory(url: index), corpus: corpus).update()
+        try! FileManager.default.createDirectory(at: corpus.appendingPathComponent("again"), withIntermediateDirectories: true)
+        for name in names {
+            try! FileManager.default.copyItem(at: Corpus.root.appendingPathComponent(name), to: corpus.appendingPathComponent("again/" + name))
+        }
+        _ = try! IndexWriter(directory: IndexDirectory(url: index), corpus: corpus).update()
+        // One issue corrected, one withdrawn: their articles are deleted inside their segments.
+        let changed = corpus.appendingPathComponent(names[1])
+        let text = try! String(contentsOf: changed, encoding: .utf8)
+        try! (text + "\n\n补充 政协委员 协商议政 两个薄弱\n").write(to: changed, atomically: true, encoding: .utf8)
+        try! FileManager.default.removeItem(at: corpus.appendingPathComponent("again/" + names[3]))
+        _ = try! IndexWriter(directory: IndexDirectory(url: index), corpus: corpus).update()
+        return try! IndexDirectory(url: index).open(analyzerVersion: Analyzer.version)
+    }()
+
+    /// The judged queries, and queries drawn from the index's own words: one to six clauses of
+    /// common and rare words, quoted phrases and long sentences.
+    static let queries: [String] = {
+        var queries = IncrementalIndexTests.queries
+        let body = Corpus.fieldTokens.flatMap { $0[.body] ?? [] }.compactMap(\.first)
+        var random = SeededGenerator(seed: 7)
+        for n in 0..<150 {
+            let clauses = 1 + n % 6
+            var words: [String] = []
+            for _ in 0..<clauses {
+                let start = Int(random.next() % UInt64(body.count - 8))
+                switch random.next() % 5 {
+                case 0: words.append("\"" + body[start..<(start + 2)].joined() + "\"")
+                case 1: words.append(body[start..<(start + 6)].joined())
+                default: words.append(body[start])
+                }
+            }
+            queries.append(words.joined(separator: " "))
+        }
+        return queries
+    }()
+
+    @Test func prunedEqualsExhaustive() throws {
+        let snapshot = Self.snapshot
+        #expect(snapshot.segmentReaders.count >= 3)
+        #expect(snapshot.liveDocumentCount < snapshot.documentCount)
+        let parser = QueryParser(analyzer: try Analyzer())
+        let pruned = Searcher(index: snapshot)
+        let exhaustive = Searcher(index: snapshot)
+        exhaustive.pruning = false
+        var checked = 0
+        for text in Self.queries {
+            guard let query = try? parser.parse(text), MaxScoreRetrieval.clauses(of: query.root) != nil else { continue }
+            for k in [1, 3, 10, 40] {
+                let a = try pruned.search(query, limit: k)
+                let b = try exhaustive.search(query, limit: k)
+                #expect(a.hits.map(\.doc) == b.hits.map(\.doc), "\(text) k=\(k)")
+                #expect(a.hits.map(\.score) == b.hits.map(\.score), "\(text) k=\(k)")
+                #expect(a.totalHits == b.totalHits, "\(text) k=\(k)")
+                checked += 1
+            }
+            // A page further down equals the same ranks of a longer list.
+            let page = try pruned.search(query, limit: 5, offset: 5)
+            #expect(page.hits == Array(try exhaustive.search(query, limit: 10).hits.dropFirst(5)), "\(text) page 2")
+        }
+        #expect(checked >= 800)
+    }
+}
