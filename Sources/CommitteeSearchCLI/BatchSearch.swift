@@ -31,7 +31,7 @@ struct BatchSearch {
             let started = DispatchTime.now()
             do {
                 let query = try parser.parse(text)
-                let result = try searcher.search(query, limit: depth)
+                let result = try searcher.search(query, limit: depth, countTotal: false)
                 run.results[id] = try result.hits.map { Run.Entry(document: try index.documentKey($0.doc), score: $0.score) }
             } catch let error as IndexError {
                 throw CLIError(error.description)

@@ -12,7 +12,8 @@ final class FieldSource {
     let minFieldLength: UInt32
     private(set) var doc = -1
     private let cursors: [PostingCursor]
-    private let isPhrase: Bool
+    /// A phrase needs positions to match: the expensive kind, scored last.
+    let isPhrase: Bool
     private let slop: Int
     private var phraseFrequency = 0
     private var buffers: [[UInt32]]

@@ -120,16 +120,44 @@ struct MaxScoreRetrieval {
             self.lengths = lengths
             self.averages = averages
             self.similarity = similarity
-            var bound = 0.0
+            var bound = 0.0, phrases = 0.0
             for row in scored {
                 for case let source? in row {
-                    bound += source.factor * similarity.tfNorm(
+                    let b = source.factor * similarity.tfNorm(
                         termFrequency: Double(source.maxTermFrequency), fieldLength: Double(source.minFieldLength),
                         averageFieldLength: averages[Int(source.field.rawValue)])
+                    bound += b
+                    if source.isPhrase { phrases += b }
                 }
             }
             upperBound = bound
+            phraseBound = phrases
             contributions.reserveCapacity(scored.count * 3)
+        }
+
+        private var blockBound = 0.0
+        private var blockEnd = -1
+        private var blockStart = Int.max
+
+        /// An upper bound of the plan's score for documents from `doc` to the returned last
+        /// document, from the per-block bounds of its scored sources (no block is decoded).
+        func blockBound(at doc: Int) -> (bound: Double, lastDoc: Int) {
+            if doc >= blockStart && doc <= blockEnd { return (blockBound, blockEnd) }
+            var bound = 0.0
+            var last = PostingCursor.end
+            for row in scored {
+                for case let source? in row {
+                    guard let b = source.blockBounds(at: doc) else { continue }
+                    last = min(last, b.lastDoc)
+                    bound += source.factor * similarity.tfNorm(
+                        termFrequency: Double(b.maxTermFrequency), fieldLength: Double(b.minFieldLength),
+                        averageFieldLength: averages[Int(source.field.rawValue)])
+                }
+            }
+            blockStart = doc
+            blockEnd = last
+            blockBound = bound
+            return (bound, last)
         }
 
         /// Moves to the first document ≥ `target` where the plan matches, and returns it.
@@ -178,23 +206,47 @@ struct MaxScoreRetrieval {
             return true
         }
 
-        /// Scores `doc`, which the plan matches, into `contributions` and `sum`.
+        /// Upper bound of the phrase sources' part of a score (what `completePhrases` can add).
+        private(set) var phraseBound = 0.0
+        private var pendingPhrases: [(index: Int, source: FieldSource)] = []
+
+        /// Scores `doc`, which the plan matches, into `contributions` and `sum`: its terms now,
+        /// its phrases (positions) only in `completePhrases`, when the document can still enter.
         func score(_ doc: Int) throws {
             contributions.removeAll(keepingCapacity: true)
+            pendingPhrases.removeAll(keepingCapacity: true)
             sum = 0
             for row in scored {
                 for source in row {
                     var value = 0.0
-                    if let source, try source.advance(to: doc) == doc {
-                        let f = Int(source.field.rawValue)
-                        value = source.factor * similarity.tfNorm(
-                            termFrequency: Double(source.termFrequency), fieldLength: Double(lengths[f][doc]),
-                            averageFieldLength: averages[f])
+                    if let source {
+                        if source.isPhrase {
+                            pendingPhrases.append((contributions.count, source))
+                        } else if try source.advance(to: doc) == doc {
+                            let f = Int(source.field.rawValue)
+                            value = source.factor * similarity.tfNorm(
+                                termFrequency: Double(source.termFrequency), fieldLength: Double(lengths[f][doc]),
+                                averageFieldLength: averages[f])
+                        }
                     }
                     contributions.append(value)
                     sum += value
                 }
             }
+        }
+
+        var hasPendingPhrases: Bool { !pendingPhrases.isEmpty }
+
+        /// Adds the phrases' part of `doc`'s score (after `score`).
+        func completePhrases(_ doc: Int) throws {
+            for (index, source) in pendingPhrases where try source.advance(to: doc) == doc {
+                let f = Int(source.field.rawValue)
+                let value = source.factor * similarity.tfNorm(
+                    termFrequency: Double(source.termFrequency), fieldLength: Double(lengths[f][doc]), averageFieldLength: averages[f])
+                contributions[index] = value
+                sum += value
+            }
+            pendingPhrases.removeAll(keepingCapacity: true)
         }
     }
 
@@ -295,26 +347,56 @@ struct MaxScoreRetrieval {
                 var doc = PostingCursor.end
                 for i in essential..<ordered.count { doc = min(doc, next[i]) }
                 if doc == PostingCursor.end { break }
+                // Block-max: when the blocks around `doc` cannot reach the top k together, no
+                // document up to the first block end can; skip there without scoring.
+                if collector.isFull {
+                    var bound = proximityMaximum
+                    var upto = PostingCursor.end
+                    for plan in ordered {
+                        let b = plan.blockBound(at: doc)
+                        bound += b.bound
+                        upto = min(upto, b.lastDoc)
+                    }
+                    if !canEnter(bound) {
+                        for i in essential..<ordered.count where next[i] <= upto { next[i] = try ordered[i].nextMatch(atLeast: upto + 1) }
+                        continue
+                    }
+                }
                 while deletedIndex < deleted.count && deleted[deletedIndex].upperBound <= doc { deletedIndex += 1 }
                 let isDeleted = deletedIndex < deleted.count && deleted[deletedIndex].contains(doc)
                 if !isDeleted {
                     for i in ordered.indices { matched[i] = false }
-                    var partial = 0.0
+                    // `partial`: the terms scored so far; `phrases`: a bound of their plans' phrases.
+                    var partial = 0.0, phrases = 0.0
                     for i in essential..<ordered.count where next[i] == doc {
                         try ordered[i].score(doc)
                         partial += ordered[i].sum
+                        if ordered[i].hasPendingPhrases { phrases += ordered[i].phraseBound }
                         matched[i] = true
                     }
                     var possible = true
                     for i in stride(from: essential - 1, through: 0, by: -1) {
-                        guard canEnter(partial + prefix[i + 1] + proximityMaximum) else {
+                        guard canEnter(partial + phrases + prefix[i + 1] + proximityMaximum) else {
                             possible = false
                             break
                         }
                         if try ordered[i].matches(doc) {
                             try ordered[i].score(doc)
                             partial += ordered[i].sum
+                            if ordered[i].hasPendingPhrases { phrases += ordered[i].phraseBound }
                             matched[i] = true
+                        }
+                    }
+                    if possible {
+                        // Phrases (positions) only while the document can still enter with them.
+                        if phrases > 0 && canEnter(partial + phrases + proximityMaximum) {
+                            for i in ordered.indices where matched[i] && ordered[i].hasPendingPhrases {
+                                let before = ordered[i].sum
+                                try ordered[i].completePhrases(doc)
+                                partial += ordered[i].sum - before
+                            }
+                        } else if phrases > 0 {
+                            possible = false
                         }
                     }
                     if possible && canEnter(partial + proximityMaximum) {
