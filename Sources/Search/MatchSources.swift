@@ -12,6 +12,8 @@ final class FieldSource {
     let minFieldLength: UInt32
     private(set) var doc = -1
     private let cursors: [PostingCursor]
+    /// The term's cursor (the first of `cursors`), held without reference counting on the hot path.
+    private unowned(unsafe) let first: PostingCursor
     /// A phrase needs positions to match: the expensive kind, scored last.
     let isPhrase: Bool
     private let slop: Int
@@ -22,6 +24,7 @@ final class FieldSource {
         self.field = field
         self.factor = factor
         cursors = [term]
+        first = term
         isPhrase = false
         slop = 0
         maxTermFrequency = term.maxTermFrequency
@@ -34,6 +37,7 @@ final class FieldSource {
         self.field = field
         self.factor = factor
         cursors = phrase
+        first = phrase[0]
         isPhrase = true
         self.slop = slop
         // A phrase occurs no more often than any of its terms, in a field at least as long.
@@ -43,14 +47,14 @@ final class FieldSource {
     }
 
     /// How often the matcher occurs in the current document.
-    var termFrequency: Int { isPhrase ? phraseFrequency : cursors[0].termFrequency }
+    var termFrequency: Int { isPhrase ? phraseFrequency : first.termFrequency }
 
     /// Moves to the first document ≥ `target` where the matcher occurs.
     @discardableResult
     func advance(to target: Int) throws -> Int {
         guard target > doc else { return doc }
         guard isPhrase else {
-            doc = try cursors[0].advance(to: target)
+            doc = try first.advance(to: target)
             return doc
         }
         var candidate = target
@@ -83,35 +87,67 @@ final class FieldSource {
         }
     }
 
-    /// Bounds of the block holding the first occurrence ≥ `target`, without decoding: up to
-    /// which document they hold, the largest frequency, the smallest field length.
+    /// An upper bound of the matcher's frequency in `doc`, without positions: a phrase occurs no
+    /// more often than its first term (and, exact, than any of its terms); 0 when a term is
+    /// missing. Only for documents at or past the last one asked.
+    func maxFrequency(at target: Int) throws -> Int {
+        if doc >= target { return doc == target ? termFrequency : 0 }
+        guard isPhrase else { return try advance(to: target) == target ? termFrequency : 0 }
+        var bound = Int.max
+        for (i, cursor) in cursors.enumerated() {
+            guard try cursor.advance(to: target) == target else { return 0 }
+            if i == 0 || slop == 0 { bound = min(bound, cursor.termFrequency) }
+        }
+        return bound
+    }
+
+    /// Bounds for documents from `target` on, without decoding anything: up to which document
+    /// they hold, the largest frequency (0: the matcher does not occur there) and the smallest
+    /// field length. A cursor already past `target` has nothing before its document; one before
+    /// it answers from its skip table. Nil when nothing is left.
     func blockBounds(at target: Int) -> (lastDoc: Int, maxTermFrequency: UInt32, minFieldLength: UInt32)? {
+        if doc == PostingCursor.end { return nil }
+        if doc > target { return (doc - 1, 0, UInt32.max) }
         var result: (lastDoc: Int, maxTermFrequency: UInt32, minFieldLength: UInt32)? = nil
         for cursor in cursors {
-            guard let b = cursor.blockBounds(at: target) else { return nil }
+            let b: (lastDoc: Int, maxTermFrequency: UInt32, minFieldLength: UInt32)
+            if cursor.doc == PostingCursor.end { return nil }
+            if cursor.doc > target {
+                b = (cursor.doc - 1, 0, UInt32.max)
+            } else {
+                guard let bounds = cursor.blockBounds(at: target) else { return nil }
+                b = bounds
+            }
             result = result.map { (min($0.lastDoc, b.lastDoc), min($0.maxTermFrequency, b.maxTermFrequency), max($0.minFieldLength, b.minFieldLength)) } ?? b
         }
         return result
     }
 }
 
+/// A reference that the hot loops read without retaining or releasing it: its owner (a plan's
+/// list of sources, a segment's list of plans) keeps the object alive for as long as it is used.
+struct Borrowed<Object: AnyObject> {
+    unowned(unsafe) let object: Object
+    init(_ object: Object) { self.object = object }
+}
+
 /// One matcher of a plan over every field it is looked up in: present in a document when any
 /// field holds it.
 struct MatcherSlot {
-    var sources: [FieldSource]
-    /// Whether the plan needs it (else it only scores, like a split word's phrase).
-    var required: Bool
+    /// Its sources (owned by the plan cursor).
+    var sources: [Borrowed<FieldSource>]
 
     /// The first document ≥ `target` holding the matcher in some field.
     @inline(__always)
     func advance(to target: Int) throws -> Int {
         var best = PostingCursor.end
-        for source in sources {
+        for i in sources.indices {
+            let source = sources[i].object
             let d = source.doc >= target ? source.doc : try source.advance(to: target)
             best = min(best, d)
         }
         return best
     }
 
-    func isPresent(at doc: Int) -> Bool { sources.contains { $0.doc == doc } }
+    func isPresent(at doc: Int) -> Bool { sources.contains { $0.object.doc == doc } }
 }

@@ -100,7 +100,9 @@ struct MaxScoreRetrieval {
         private let minimumMatch: Int
         /// Per scored matcher, per field of the plan, in the exhaustive evaluator's order: its
         /// source (nil where this segment's field lacks it).
-        private let scored: [[FieldSource?]]
+        private let scored: [Borrowed<FieldSource>?]
+        /// Every source of the plan: what keeps the borrowed references alive.
+        private let owned: [FieldSource]
         let upperBound: Double
         /// The last document checked (−1 before any); the plan matches it when `matched`.
         private(set) var matchDoc = -1
@@ -111,27 +113,25 @@ struct MaxScoreRetrieval {
         private let averages: [Double]
         private let similarity: BM25
 
-        init(clause: Int, required: [MatcherSlot], minimumMatch: Int, scored: [[FieldSource?]], lengths: [FieldLengths],
-             averages: [Double], similarity: BM25) {
+        init(clause: Int, required: [MatcherSlot], minimumMatch: Int, scored: [[FieldSource?]], owned: [FieldSource],
+             lengths: [FieldLengths], averages: [Double], similarity: BM25) {
             self.clause = clause
             self.required = required
             self.minimumMatch = minimumMatch
-            self.scored = scored
+            self.scored = scored.flatMap { $0.map { $0.map(Borrowed.init) } }
+            self.owned = owned
             self.lengths = lengths
             self.averages = averages
             self.similarity = similarity
-            var bound = 0.0, phrases = 0.0
+            var bound = 0.0
             for row in scored {
                 for case let source? in row {
-                    let b = source.factor * similarity.tfNorm(
+                    bound += source.factor * similarity.tfNorm(
                         termFrequency: Double(source.maxTermFrequency), fieldLength: Double(source.minFieldLength),
                         averageFieldLength: averages[Int(source.field.rawValue)])
-                    bound += b
-                    if source.isPhrase { phrases += b }
                 }
             }
             upperBound = bound
-            phraseBound = phrases
             contributions.reserveCapacity(scored.count * 3)
         }
 
@@ -145,14 +145,14 @@ struct MaxScoreRetrieval {
             if doc >= blockStart && doc <= blockEnd { return (blockBound, blockEnd) }
             var bound = 0.0
             var last = PostingCursor.end
-            for row in scored {
-                for case let source? in row {
-                    guard let b = source.blockBounds(at: doc) else { continue }
-                    last = min(last, b.lastDoc)
-                    bound += source.factor * similarity.tfNorm(
-                        termFrequency: Double(b.maxTermFrequency), fieldLength: Double(b.minFieldLength),
-                        averageFieldLength: averages[Int(source.field.rawValue)])
-                }
+            for case let entry? in scored {
+                let source = entry.object
+                guard let b = source.blockBounds(at: doc) else { continue }
+                last = min(last, b.lastDoc)
+                guard b.maxTermFrequency > 0 else { continue }
+                bound += source.factor * similarity.tfNorm(
+                    termFrequency: Double(b.maxTermFrequency), fieldLength: Double(b.minFieldLength),
+                    averageFieldLength: averages[Int(source.field.rawValue)])
             }
             blockStart = doc
             blockEnd = last
@@ -206,9 +206,7 @@ struct MaxScoreRetrieval {
             return true
         }
 
-        /// Upper bound of the phrase sources' part of a score (what `completePhrases` can add).
-        private(set) var phraseBound = 0.0
-        private var pendingPhrases: [(index: Int, source: FieldSource)] = []
+        private var pendingPhrases: [(index: Int, source: Borrowed<FieldSource>)] = []
 
         /// Scores `doc`, which the plan matches, into `contributions` and `sum`: its terms now,
         /// its phrases (positions) only in `completePhrases`, when the document can still enter.
@@ -216,30 +214,45 @@ struct MaxScoreRetrieval {
             contributions.removeAll(keepingCapacity: true)
             pendingPhrases.removeAll(keepingCapacity: true)
             sum = 0
-            for row in scored {
-                for source in row {
-                    var value = 0.0
-                    if let source {
-                        if source.isPhrase {
-                            pendingPhrases.append((contributions.count, source))
-                        } else if try source.advance(to: doc) == doc {
-                            let f = Int(source.field.rawValue)
-                            value = source.factor * similarity.tfNorm(
-                                termFrequency: Double(source.termFrequency), fieldLength: Double(lengths[f][doc]),
-                                averageFieldLength: averages[f])
-                        }
+            for i in scored.indices {
+                var value = 0.0
+                if let entry = scored[i] {
+                    let source = entry.object
+                    if source.isPhrase {
+                        pendingPhrases.append((contributions.count, entry))
+                    } else if try source.advance(to: doc) == doc {
+                        let f = Int(source.field.rawValue)
+                        value = source.factor * similarity.tfNorm(
+                            termFrequency: Double(source.termFrequency), fieldLength: Double(lengths[f][doc]),
+                            averageFieldLength: averages[f])
                     }
-                    contributions.append(value)
-                    sum += value
                 }
+                contributions.append(value)
+                sum += value
             }
         }
 
         var hasPendingPhrases: Bool { !pendingPhrases.isEmpty }
 
+        /// An upper bound of what `completePhrases` adds for `doc`: each phrase scored at the
+        /// most its terms' frequencies there allow (no positions read).
+        func pendingPhraseBound(_ doc: Int) throws -> Double {
+            var bound = 0.0
+            for (_, entry) in pendingPhrases {
+                let source = entry.object
+                let frequency = try source.maxFrequency(at: doc)
+                guard frequency > 0 else { continue }
+                let f = Int(source.field.rawValue)
+                bound += source.factor * similarity.tfNorm(
+                    termFrequency: Double(frequency), fieldLength: Double(lengths[f][doc]), averageFieldLength: averages[f])
+            }
+            return bound
+        }
+
         /// Adds the phrases' part of `doc`'s score (after `score`).
         func completePhrases(_ doc: Int) throws {
-            for (index, source) in pendingPhrases where try source.advance(to: doc) == doc {
+            for (index, entry) in pendingPhrases where try entry.object.advance(to: doc) == doc {
+                let source = entry.object
                 let f = Int(source.field.rawValue)
                 let value = source.factor * similarity.tfNorm(
                     termFrequency: Double(source.termFrequency), fieldLength: Double(lengths[f][doc]), averageFieldLength: averages[f])
@@ -265,7 +278,7 @@ struct MaxScoreRetrieval {
             }
             var required: [MatcherSlot] = []
             for (m, entry) in bound.matchers.enumerated() where entry.required {
-                required.append(MatcherSlot(sources: sources[m].compactMap { $0 }, required: true))
+                required.append(MatcherSlot(sources: sources[m].compactMap { $0.map(Borrowed.init) }))
             }
             let all = bound.plan.minimumMatch == required.count
             // A required matcher absent from the segment: with all needed, the plan cannot match.
@@ -281,7 +294,8 @@ struct MaxScoreRetrieval {
             let scored = bound.matchers.indices.filter { bound.matchers[$0].scored }.map { sources[$0] }
             result.append(PlanCursor(
                 clause: bound.clause, required: required, minimumMatch: all ? required.count : min(bound.plan.minimumMatch, required.count),
-                scored: scored, lengths: lengths, averages: averages, similarity: searcher.similarity))
+                scored: scored, owned: sources.flatMap { $0.compactMap { $0 } }, lengths: lengths, averages: averages,
+                similarity: searcher.similarity))
         }
         return result
     }
@@ -318,10 +332,10 @@ struct MaxScoreRetrieval {
             let live = built.compactMap { $0 }
             guard !live.isEmpty else { continue }
             // Ascending upper bound; prefix[i] = the bounds of plans before i together.
-            let ordered = live.sorted { $0.upperBound < $1.upperBound }
-            let rank = live.map { plan in ordered.firstIndex { $0 === plan }! }
+            let ordered = live.sorted { $0.upperBound < $1.upperBound }.map(Borrowed.init)
+            let rank = live.map { plan in ordered.firstIndex { $0.object === plan }! }
             var prefix = [0.0]
-            for plan in ordered { prefix.append(prefix.last! + plan.upperBound) }
+            for plan in ordered { prefix.append(prefix.last! + plan.object.upperBound) }
             let proximityCursors = try proximity.map { try SegmentProximity($0, reader) }
             let deleted = snapshot.deletedRanges(ofSegment: s)
             var deletedIndex = 0
@@ -339,11 +353,12 @@ struct MaxScoreRetrieval {
             }
             updateEssential()
             var next = [Int](repeating: 0, count: ordered.count)
-            for i in essential..<ordered.count { next[i] = try ordered[i].nextMatch(atLeast: 0) }
+            for i in essential..<ordered.count { next[i] = try ordered[i].object.nextMatch(atLeast: 0) }
             var matched = [Bool](repeating: false, count: ordered.count)
             var clauseScores = [Double](repeating: 0, count: clauseCount)
 
             while essential < ordered.count {
+                DebugCounters.visited += 1
                 var doc = PostingCursor.end
                 for i in essential..<ordered.count { doc = min(doc, next[i]) }
                 if doc == PostingCursor.end { break }
@@ -353,12 +368,13 @@ struct MaxScoreRetrieval {
                     var bound = proximityMaximum
                     var upto = PostingCursor.end
                     for plan in ordered {
-                        let b = plan.blockBound(at: doc)
+                        let b = plan.object.blockBound(at: doc)
                         bound += b.bound
                         upto = min(upto, b.lastDoc)
                     }
                     if !canEnter(bound) {
-                        for i in essential..<ordered.count where next[i] <= upto { next[i] = try ordered[i].nextMatch(atLeast: upto + 1) }
+                        DebugCounters.blockSkips += 1
+                        for i in essential..<ordered.count where next[i] <= upto { next[i] = try ordered[i].object.nextMatch(atLeast: upto + 1) }
                         continue
                     }
                 }
@@ -369,9 +385,9 @@ struct MaxScoreRetrieval {
                     // `partial`: the terms scored so far; `phrases`: a bound of their plans' phrases.
                     var partial = 0.0, phrases = 0.0
                     for i in essential..<ordered.count where next[i] == doc {
-                        try ordered[i].score(doc)
-                        partial += ordered[i].sum
-                        if ordered[i].hasPendingPhrases { phrases += ordered[i].phraseBound }
+                        try ordered[i].object.score(doc)
+                        partial += ordered[i].object.sum
+                        if ordered[i].object.hasPendingPhrases { phrases += try ordered[i].object.pendingPhraseBound(doc) }
                         matched[i] = true
                     }
                     var possible = true
@@ -380,20 +396,21 @@ struct MaxScoreRetrieval {
                             possible = false
                             break
                         }
-                        if try ordered[i].matches(doc) {
-                            try ordered[i].score(doc)
-                            partial += ordered[i].sum
-                            if ordered[i].hasPendingPhrases { phrases += ordered[i].phraseBound }
+                        if try ordered[i].object.matches(doc) {
+                            try ordered[i].object.score(doc)
+                            partial += ordered[i].object.sum
+                            if ordered[i].object.hasPendingPhrases { phrases += try ordered[i].object.pendingPhraseBound(doc) }
                             matched[i] = true
                         }
                     }
                     if possible {
                         // Phrases (positions) only while the document can still enter with them.
                         if phrases > 0 && canEnter(partial + phrases + proximityMaximum) {
-                            for i in ordered.indices where matched[i] && ordered[i].hasPendingPhrases {
-                                let before = ordered[i].sum
-                                try ordered[i].completePhrases(doc)
-                                partial += ordered[i].sum - before
+                            DebugCounters.phrases += 1
+                            for i in ordered.indices where matched[i] && ordered[i].object.hasPendingPhrases {
+                                let before = ordered[i].object.sum
+                                try ordered[i].object.completePhrases(doc)
+                                partial += ordered[i].object.sum - before
                             }
                         } else if phrases > 0 {
                             possible = false
@@ -415,13 +432,14 @@ struct MaxScoreRetrieval {
                         } else {
                             for c in 0..<clauseCount where clauseMatched[c] { score += clauseScores[c] }
                         }
+                        DebugCounters.collected += 1
                         let bonus = try proximityCursors?.bonus(doc) ?? 0
                         if bonus > 0 { bonuses[base + doc] = bonus }
                         collector.collect(DocID(base + doc), score: score + bonus)
                         updateEssential()
                     }
                 }
-                for i in essential..<ordered.count where next[i] == doc { next[i] = try ordered[i].nextMatch(atLeast: doc + 1) }
+                for i in essential..<ordered.count where next[i] == doc { next[i] = try ordered[i].object.nextMatch(atLeast: doc + 1) }
             }
         }
         return (collector.sorted(), bonuses)
@@ -478,4 +496,11 @@ final class SegmentProximity {
             return buffer[...]
         }
     }
+}
+
+public enum DebugCounters {
+    nonisolated(unsafe) public static var visited = 0
+    nonisolated(unsafe) public static var collected = 0
+    nonisolated(unsafe) public static var blockSkips = 0
+    nonisolated(unsafe) public static var phrases = 0
 }
