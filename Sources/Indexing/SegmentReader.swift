@@ -274,8 +274,8 @@ public final class SegmentReader: @unchecked Sendable {
 /// A field's lengths in one segment, already verified: blocks of 1024 u32 each followed by its CRC.
 public struct FieldLengths: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer
-    /// Keeps the mapping alive.
-    let owner: MappedFile
+    /// The mapping (kept alive by its segment reader; not retained on every read).
+    unowned(unsafe) let owner: MappedFile
 
     @inline(__always)
     public subscript(doc: Int) -> UInt32 {

@@ -127,8 +127,17 @@ final class FieldSource {
 /// A reference that the hot loops read without retaining or releasing it: its owner (a plan's
 /// list of sources, a segment's list of plans) keeps the object alive for as long as it is used.
 struct Borrowed<Object: AnyObject> {
-    unowned(unsafe) let object: Object
-    init(_ object: Object) { self.object = object }
+    private let reference: Unmanaged<Object>
+    init(_ object: Object) { reference = .passUnretained(object) }
+
+    /// The object, retained (outside hot loops).
+    var object: Object { reference.takeUnretainedValue() }
+
+    /// Runs `body` with the object, neither retained nor released.
+    @inline(__always)
+    func with<R>(_ body: (Object) throws -> R) rethrows -> R {
+        try reference._withUnsafeGuaranteedRef(body)
+    }
 }
 
 /// One matcher of a plan over every field it is looked up in: present in a document when any
@@ -142,12 +151,11 @@ struct MatcherSlot {
     func advance(to target: Int) throws -> Int {
         var best = PostingCursor.end
         for i in sources.indices {
-            let source = sources[i].object
-            let d = source.doc >= target ? source.doc : try source.advance(to: target)
+            let d = try sources[i].with { source in source.doc >= target ? source.doc : try source.advance(to: target) }
             best = min(best, d)
         }
         return best
     }
 
-    func isPresent(at doc: Int) -> Bool { sources.contains { $0.object.doc == doc } }
+    func isPresent(at doc: Int) -> Bool { sources.contains { $0.with { $0.doc == doc } } }
 }

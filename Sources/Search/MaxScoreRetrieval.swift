@@ -217,14 +217,17 @@ struct MaxScoreRetrieval {
             for i in scored.indices {
                 var value = 0.0
                 if let entry = scored[i] {
-                    let source = entry.object
-                    if source.isPhrase {
+                    let isPhrase = entry.with { $0.isPhrase }
+                    if isPhrase {
                         pendingPhrases.append((contributions.count, entry))
-                    } else if try source.advance(to: doc) == doc {
-                        let f = Int(source.field.rawValue)
-                        value = source.factor * similarity.tfNorm(
-                            termFrequency: Double(source.termFrequency), fieldLength: Double(lengths[f][doc]),
-                            averageFieldLength: averages[f])
+                    } else {
+                        value = try entry.with { source in
+                            guard try source.advance(to: doc) == doc else { return 0 }
+                            let f = Int(source.field.rawValue)
+                            return source.factor * similarity.tfNorm(
+                                termFrequency: Double(source.termFrequency), fieldLength: Double(lengths[f][doc]),
+                                averageFieldLength: averages[f])
+                        }
                     }
                 }
                 contributions.append(value)
@@ -233,6 +236,20 @@ struct MaxScoreRetrieval {
         }
 
         var hasPendingPhrases: Bool { !pendingPhrases.isEmpty }
+
+        /// `score`, then what it scored and a bound of what its phrases can add.
+        func scoreTerms(_ doc: Int) throws -> (terms: Double, phrases: Double) {
+            try score(doc)
+            return (sum, pendingPhrases.isEmpty ? 0 : try pendingPhraseBound(doc))
+        }
+
+        /// `completePhrases`, then what the phrases added.
+        func addPhrases(_ doc: Int) throws -> Double {
+            guard !pendingPhrases.isEmpty else { return 0 }
+            let before = sum
+            try completePhrases(doc)
+            return sum - before
+        }
 
         /// An upper bound of what `completePhrases` adds for `doc`: each phrase scored at the
         /// most its terms' frequencies there allow (no positions read).
@@ -353,7 +370,7 @@ struct MaxScoreRetrieval {
             }
             updateEssential()
             var next = [Int](repeating: 0, count: ordered.count)
-            for i in essential..<ordered.count { next[i] = try ordered[i].object.nextMatch(atLeast: 0) }
+            for i in essential..<ordered.count { next[i] = try ordered[i].with { try $0.nextMatch(atLeast: 0) } }
             var matched = [Bool](repeating: false, count: ordered.count)
             var clauseScores = [Double](repeating: 0, count: clauseCount)
 
@@ -368,13 +385,13 @@ struct MaxScoreRetrieval {
                     var bound = proximityMaximum
                     var upto = PostingCursor.end
                     for plan in ordered {
-                        let b = plan.object.blockBound(at: doc)
+                        let b = plan.with { $0.blockBound(at: doc) }
                         bound += b.bound
                         upto = min(upto, b.lastDoc)
                     }
                     if !canEnter(bound) {
                         DebugCounters.blockSkips += 1
-                        for i in essential..<ordered.count where next[i] <= upto { next[i] = try ordered[i].object.nextMatch(atLeast: upto + 1) }
+                        for i in essential..<ordered.count where next[i] <= upto { next[i] = try ordered[i].with { try $0.nextMatch(atLeast: upto + 1) } }
                         continue
                     }
                 }
@@ -385,9 +402,9 @@ struct MaxScoreRetrieval {
                     // `partial`: the terms scored so far; `phrases`: a bound of their plans' phrases.
                     var partial = 0.0, phrases = 0.0
                     for i in essential..<ordered.count where next[i] == doc {
-                        try ordered[i].object.score(doc)
-                        partial += ordered[i].object.sum
-                        if ordered[i].object.hasPendingPhrases { phrases += try ordered[i].object.pendingPhraseBound(doc) }
+                        let scored = try ordered[i].with { try $0.scoreTerms(doc) }
+                        partial += scored.terms
+                        phrases += scored.phrases
                         matched[i] = true
                     }
                     var possible = true
@@ -396,10 +413,10 @@ struct MaxScoreRetrieval {
                             possible = false
                             break
                         }
-                        if try ordered[i].object.matches(doc) {
-                            try ordered[i].object.score(doc)
-                            partial += ordered[i].object.sum
-                            if ordered[i].object.hasPendingPhrases { phrases += try ordered[i].object.pendingPhraseBound(doc) }
+                        let scored = try ordered[i].with { plan in try plan.matches(doc) ? try plan.scoreTerms(doc) : nil }
+                        if let scored {
+                            partial += scored.terms
+                            phrases += scored.phrases
                             matched[i] = true
                         }
                     }
@@ -407,11 +424,7 @@ struct MaxScoreRetrieval {
                         // Phrases (positions) only while the document can still enter with them.
                         if phrases > 0 && canEnter(partial + phrases + proximityMaximum) {
                             DebugCounters.phrases += 1
-                            for i in ordered.indices where matched[i] && ordered[i].object.hasPendingPhrases {
-                                let before = ordered[i].object.sum
-                                try ordered[i].object.completePhrases(doc)
-                                partial += ordered[i].object.sum - before
-                            }
+                            for i in ordered.indices where matched[i] { partial += try ordered[i].with { try $0.addPhrases(doc) } }
                         } else if phrases > 0 {
                             possible = false
                         }
@@ -439,7 +452,7 @@ struct MaxScoreRetrieval {
                         updateEssential()
                     }
                 }
-                for i in essential..<ordered.count where next[i] == doc { next[i] = try ordered[i].object.nextMatch(atLeast: doc + 1) }
+                for i in essential..<ordered.count where next[i] == doc { next[i] = try ordered[i].with { try $0.nextMatch(atLeast: doc + 1) } }
             }
         }
         return (collector.sorted(), bonuses)
