@@ -39,10 +39,6 @@ struct BatchSearch {
                 failures.append((id, "\(error)"))
                 run.results[id] = []
             }
-            if ProcessInfo.processInfo.environment["CS_DEBUG"] != nil {
-                FileHandle.standardError.write("\(text)\tvisited \(DebugCounters.visited) collected \(DebugCounters.collected) skips \(DebugCounters.blockSkips) phrases \(DebugCounters.phrases) \(Int(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e3))us\n".data(using: .utf8)!)
-                DebugCounters.visited = 0; DebugCounters.collected = 0; DebugCounters.blockSkips = 0; DebugCounters.phrases = 0
-            }
             seconds.append(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)
         }
         return Outcome(run: run, seconds: seconds, failures: failures)

@@ -12,8 +12,8 @@ final class FieldSource {
     let minFieldLength: UInt32
     private(set) var doc = -1
     private let cursors: [PostingCursor]
-    /// The term's cursor (the first of `cursors`), held without reference counting on the hot path.
-    private unowned(unsafe) let first: PostingCursor
+    /// The term's cursor (the first of `cursors`), used without reference counting on the hot path.
+    private let first: Borrowed<PostingCursor>
     /// A phrase needs positions to match: the expensive kind, scored last.
     let isPhrase: Bool
     private let slop: Int
@@ -24,7 +24,7 @@ final class FieldSource {
         self.field = field
         self.factor = factor
         cursors = [term]
-        first = term
+        first = Borrowed(term)
         isPhrase = false
         slop = 0
         maxTermFrequency = term.maxTermFrequency
@@ -37,7 +37,7 @@ final class FieldSource {
         self.field = field
         self.factor = factor
         cursors = phrase
-        first = phrase[0]
+        first = Borrowed(phrase[0])
         isPhrase = true
         self.slop = slop
         // A phrase occurs no more often than any of its terms, in a field at least as long.
@@ -47,14 +47,14 @@ final class FieldSource {
     }
 
     /// How often the matcher occurs in the current document.
-    var termFrequency: Int { isPhrase ? phraseFrequency : first.termFrequency }
+    var termFrequency: Int { isPhrase ? phraseFrequency : first.with { $0.termFrequency } }
 
     /// Moves to the first document ≥ `target` where the matcher occurs.
     @discardableResult
     func advance(to target: Int) throws -> Int {
         guard target > doc else { return doc }
         guard isPhrase else {
-            doc = try first.advance(to: target)
+            doc = try first.with { try $0.advance(to: target) }
             return doc
         }
         var candidate = target
@@ -145,17 +145,4 @@ struct Borrowed<Object: AnyObject> {
 struct MatcherSlot {
     /// Its sources (owned by the plan cursor).
     var sources: [Borrowed<FieldSource>]
-
-    /// The first document ≥ `target` holding the matcher in some field.
-    @inline(__always)
-    func advance(to target: Int) throws -> Int {
-        var best = PostingCursor.end
-        for i in sources.indices {
-            let d = try sources[i].with { source in source.doc >= target ? source.doc : try source.advance(to: target) }
-            best = min(best, d)
-        }
-        return best
-    }
-
-    func isPresent(at doc: Int) -> Bool { sources.contains { $0.with { $0.doc == doc } } }
 }

@@ -95,8 +95,12 @@ struct MaxScoreRetrieval {
     /// document's score.
     final class PlanCursor {
         let clause: Int
-        /// The required matchers, each over its fields.
-        private let required: [MatcherSlot]
+        /// The required matchers' sources, matcher after matcher: matcher r's fields are
+        /// `requiredSources[requiredStarts[r]..<requiredStarts[r + 1]]` (flat, so the hot loop
+        /// copies no arrays).
+        private let requiredSources: [Borrowed<FieldSource>]
+        private let requiredStarts: [Int]
+        private var requiredCount: Int { requiredStarts.count - 1 }
         private let minimumMatch: Int
         /// Per scored matcher, per field of the plan, in the exhaustive evaluator's order: its
         /// source (nil where this segment's field lacks it).
@@ -116,7 +120,10 @@ struct MaxScoreRetrieval {
         init(clause: Int, required: [MatcherSlot], minimumMatch: Int, scored: [[FieldSource?]], owned: [FieldSource],
              lengths: [FieldLengths], averages: [Double], similarity: BM25) {
             self.clause = clause
-            self.required = required
+            requiredSources = required.flatMap(\.sources)
+            var starts = [0]
+            for slot in required { starts.append(starts.last! + slot.sources.count) }
+            requiredStarts = starts
             self.minimumMatch = minimumMatch
             self.scored = scored.flatMap { $0.map { $0.map(Borrowed.init) } }
             self.owned = owned
@@ -160,33 +167,50 @@ struct MaxScoreRetrieval {
             return (bound, last)
         }
 
+        /// The first document ≥ `target` holding required matcher `r` in some field.
+        @inline(__always)
+        private func advance(_ r: Int, to target: Int) throws -> Int {
+            var best = PostingCursor.end
+            for i in requiredStarts[r]..<requiredStarts[r + 1] {
+                let d = try requiredSources[i].with { source in source.doc >= target ? source.doc : try source.advance(to: target) }
+                best = min(best, d)
+            }
+            return best
+        }
+
+        @inline(__always)
+        private func isPresent(_ r: Int, at doc: Int) -> Bool {
+            for i in requiredStarts[r]..<requiredStarts[r + 1] where requiredSources[i].with({ $0.doc == doc }) { return true }
+            return false
+        }
+
         /// Moves to the first document ≥ `target` where the plan matches, and returns it.
         func nextMatch(atLeast target: Int) throws -> Int {
             var candidate = target
-            if minimumMatch == required.count {
+            if minimumMatch == requiredCount {
                 // Every required matcher: leapfrog.
-                var i = 0
-                while i < required.count {
-                    let d = try required[i].advance(to: candidate)
+                var r = 0
+                while r < requiredCount {
+                    let d = try advance(r, to: candidate)
                     if d == PostingCursor.end {
                         candidate = d
                         break
                     }
                     if d > candidate {
                         candidate = d
-                        i = 0
+                        r = 0
                         continue
                     }
-                    i += 1
+                    r += 1
                 }
             } else {
                 while true {
                     var best = PostingCursor.end
-                    for slot in required { best = min(best, try slot.advance(to: candidate)) }
+                    for r in 0..<requiredCount { best = min(best, try advance(r, to: candidate)) }
                     candidate = best
                     if best == PostingCursor.end { break }
                     var count = 0
-                    for slot in required where slot.isPresent(at: best) { count += 1 }
+                    for r in 0..<requiredCount where isPresent(r, at: best) { count += 1 }
                     if count >= minimumMatch { break }
                     candidate = best + 1
                 }
@@ -200,7 +224,7 @@ struct MaxScoreRetrieval {
         func matches(_ doc: Int) throws -> Bool {
             if matchDoc >= doc { return matchDoc == doc }
             var count = 0
-            for slot in required where try slot.advance(to: doc) == doc { count += 1 }
+            for r in 0..<requiredCount where try advance(r, to: doc) == doc { count += 1 }
             guard count >= minimumMatch else { return false }
             matchDoc = doc
             return true
@@ -256,12 +280,13 @@ struct MaxScoreRetrieval {
         func pendingPhraseBound(_ doc: Int) throws -> Double {
             var bound = 0.0
             for (_, entry) in pendingPhrases {
-                let source = entry.object
-                let frequency = try source.maxFrequency(at: doc)
-                guard frequency > 0 else { continue }
-                let f = Int(source.field.rawValue)
-                bound += source.factor * similarity.tfNorm(
-                    termFrequency: Double(frequency), fieldLength: Double(lengths[f][doc]), averageFieldLength: averages[f])
+                bound += try entry.with { source in
+                    let frequency = try source.maxFrequency(at: doc)
+                    guard frequency > 0 else { return 0 }
+                    let f = Int(source.field.rawValue)
+                    return source.factor * similarity.tfNorm(
+                        termFrequency: Double(frequency), fieldLength: Double(lengths[f][doc]), averageFieldLength: averages[f])
+                }
             }
             return bound
         }
@@ -375,7 +400,6 @@ struct MaxScoreRetrieval {
             var clauseScores = [Double](repeating: 0, count: clauseCount)
 
             while essential < ordered.count {
-                DebugCounters.visited += 1
                 var doc = PostingCursor.end
                 for i in essential..<ordered.count { doc = min(doc, next[i]) }
                 if doc == PostingCursor.end { break }
@@ -390,7 +414,6 @@ struct MaxScoreRetrieval {
                         upto = min(upto, b.lastDoc)
                     }
                     if !canEnter(bound) {
-                        DebugCounters.blockSkips += 1
                         for i in essential..<ordered.count where next[i] <= upto { next[i] = try ordered[i].with { try $0.nextMatch(atLeast: upto + 1) } }
                         continue
                     }
@@ -423,7 +446,6 @@ struct MaxScoreRetrieval {
                     if possible {
                         // Phrases (positions) only while the document can still enter with them.
                         if phrases > 0 && canEnter(partial + phrases + proximityMaximum) {
-                            DebugCounters.phrases += 1
                             for i in ordered.indices where matched[i] { partial += try ordered[i].with { try $0.addPhrases(doc) } }
                         } else if phrases > 0 {
                             possible = false
@@ -445,7 +467,6 @@ struct MaxScoreRetrieval {
                         } else {
                             for c in 0..<clauseCount where clauseMatched[c] { score += clauseScores[c] }
                         }
-                        DebugCounters.collected += 1
                         let bonus = try proximityCursors?.bonus(doc) ?? 0
                         if bonus > 0 { bonuses[base + doc] = bonus }
                         collector.collect(DocID(base + doc), score: score + bonus)
@@ -509,11 +530,4 @@ final class SegmentProximity {
             return buffer[...]
         }
     }
-}
-
-public enum DebugCounters {
-    nonisolated(unsafe) public static var visited = 0
-    nonisolated(unsafe) public static var collected = 0
-    nonisolated(unsafe) public static var blockSkips = 0
-    nonisolated(unsafe) public static var phrases = 0
 }

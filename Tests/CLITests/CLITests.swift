@@ -499,7 +499,7 @@ import Testing
         let body = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
         #expect(body == """
 
-            1. 以“有为”彰显价值 以“创新”赋能质效  score 43.441
+            1. 以“有为”彰显价值 以“创新”赋能质效  score 69.753
                周均发 · 张掖市政协党组书记、主席
                000_07fd9a4553e8b7fc.txt:9-23  000_07fd9a4553e8b7fc#1
                line 15: …不断强化工作统筹，探索专委会+界别委员+专家团队“[三轮驱动]”的履职模式，将26个界别264名政协委员全部编入各专委会，并成立以专委会为单位“专家团队”，同时将办公室1…

@@ -16,13 +16,13 @@ import Testing
         try! FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
         let names = try! FileManager.default.contentsOfDirectory(atPath: Corpus.root.path).filter { $0.hasSuffix(".txt") }.sorted()
         let index = dir.appendingPathComponent("index")
-        // The issues, then eight more copies of each (in folders) in a later batch: common
+        // The issues, then twelve more copies of each (in folders) in a later batch: common
         // words get lists of several blocks of 128, with many tied scores.
         for name in names {
             try! FileManager.default.copyItem(at: Corpus.root.appendingPathComponent(name), to: corpus.appendingPathComponent(name))
         }
         _ = try! IndexWriter(directory: IndexDirectory(url: index), corpus: corpus).update()
-        for copy in 0..<8 {
+        for copy in 0..<12 {
             let folder = corpus.appendingPathComponent("again\(copy)")
             try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             for name in names {
