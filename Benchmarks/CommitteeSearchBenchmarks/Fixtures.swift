@@ -53,7 +53,8 @@ enum Fixtures {
     /// - two words: every query of two chunks — 11;
     /// - four words: every pair of two-word queries joined (`乡村振兴 政协委员 书香政协 读书`) — 55;
     /// - phrase: every one-chunk query the analyzer splits into two or more pieces, quoted
-    ///   (`"两个薄弱"`), so positions are read and matched.
+    ///   (`"两个薄弱"`), so positions are read and matched;
+    /// - pasted sentence: ten one-word queries run together (no quadratic work in long queries).
     /// Each list is shuffled with a fixed seed, so a run cut short by `maxDuration` still sees a
     /// mix of queries.
     enum QueryShape: String, CaseIterable {
@@ -61,6 +62,9 @@ enum Fixtures {
         case twoWords = "two-words"
         case fourWords = "four-words"
         case phrase = "phrase"
+        /// Ten one-word queries run together into one chunk with no space (a pasted sentence of
+        /// ≈ 40 characters: many pieces, any of which may match, and many bigrams).
+        case pasted = "pasted-sentence"
     }
 
     static let judgedQueries: [String] = {
@@ -81,6 +85,7 @@ enum Fixtures {
         let two = judgedQueries.filter { chunks($0).count == 2 }.count
         switch shape {
         case .oneWord, .phrase: return judgedQueries.filter { chunks($0).count == 1 }.count
+        case .pasted: return judgedQueries.filter { chunks($0).count == 1 }.count / 10
         case .twoWords: return two
         case .fourWords: return two * (two - 1) / 2
         }
@@ -102,6 +107,8 @@ enum Fixtures {
             }
         case .phrase:
             list = one.filter { Set(analyzer.analyze($0).map(\.position)).count >= 2 }.map { "\"\($0)\"" }
+        case .pasted:
+            list = stride(from: 0, to: one.count - 9, by: 10).map { one[$0..<($0 + 10)].joined() }
         }
         return shuffled(list)
     }

@@ -62,11 +62,14 @@ struct MaxScoreRetrieval {
                 let fields = searcher.fields(of: plan.clause)
                 var matchers: [(matcher: Matcher, required: Bool, scored: Bool)] = []
                 var weights: [Double] = []
+                let required = Set(plan.required)
+                var listed = Set<Matcher>()
                 for (matcher, weight) in plan.scored {
-                    matchers.append((matcher, plan.required.contains(matcher), true))
+                    matchers.append((matcher, required.contains(matcher), true))
                     weights.append(weight)
+                    listed.insert(matcher)
                 }
-                for matcher in plan.required where !matchers.contains(where: { $0.matcher == matcher }) {
+                for matcher in plan.required where !listed.contains(matcher) {
                     matchers.append((matcher, true, false))
                     weights.append(0)
                 }

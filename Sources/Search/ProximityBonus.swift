@@ -69,8 +69,9 @@ final class ProximityContext {
         for clause in clauses where clause.field == nil || clause.field == .body {
             let terms = clause.matcher.terms
             var present: [String] = []
+            var seen = Set<String>()
             var df = Int.max
-            for term in terms where !present.contains(term) {
+            for term in terms where seen.insert(term).inserted {
                 let f = try bodyFrequency(term)
                 if f > 0 {
                     present.append(term)

@@ -61,10 +61,12 @@ public final class Searcher {
         switch clause.matcher {
         case .phrase(let terms) where clause.implicit:
             var unique: [String] = []
-            for t in terms where !unique.contains(t) { unique.append(t) }
+            var seen = Set<String>()
+            for t in terms where seen.insert(t).inserted { unique.append(t) }
             // Each word scores once: a word the dictionary keeps whole in place of its parts.
             var scoredWords: [String] = []
-            for w in clause.words.isEmpty ? unique : clause.words where !scoredWords.contains(w) { scoredWords.append(w) }
+            var seenWords = Set<String>()
+            for w in clause.words.isEmpty ? unique : clause.words where seenWords.insert(w).inserted { scoredWords.append(w) }
             let pieces = scoredWords.map { (matcher: Matcher.term($0), weight: 1.0) }
             let phrase = similarity.phraseBoost > 0 ? [(matcher: clause.matcher, weight: similarity.phraseBoost)] : []
             // What must occur is what scores: a word the dictionary keeps whole must occur whole
@@ -83,7 +85,8 @@ public final class Searcher {
     func gramPlan(_ clause: Clause) -> Plan? {
         guard !clause.grams.isEmpty, clause.occur != .mustNot, clause.field == nil else { return nil }
         var unique: [String] = []
-        for g in clause.grams where !unique.contains(g) { unique.append(g) }
+        var seen = Set<String>()
+        for g in clause.grams where seen.insert(g).inserted { unique.append(g) }
         let gramClause = Clause(clause.matcher, occur: clause.occur == .must ? .should : clause.occur, field: .grams)
         let minimum = unique.count <= Self.wholeWordPieces ? unique.count : 1
         return Plan(
