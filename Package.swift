@@ -24,12 +24,14 @@ let package = Package(
         // The only Swift module that sees ICU: word breaks and NFKC behind a pure Swift API.
         .target(name: "CICUShim", dependencies: ["CICU"]),
         .target(name: "ICUText", dependencies: ["CICUShim"]),
+        // Debian's zlib, for the stored documents; only Indexing's Deflate.swift calls it.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Text → normalised text with a map back to the source → tokens.
         .target(name: "Analysis", dependencies: ["ICUText"]),
         // Journal issue files → articles (title, author, affiliation, line ranges).
         .target(name: "Articles", dependencies: ["Analysis"]),
         // Inverted index: postings with positions, field lengths, stored fields, on-disk format.
-        .target(name: "Indexing", dependencies: ["Analysis", "Articles"], swiftSettings: hotLoops),
+        .target(name: "Indexing", dependencies: ["Analysis", "Articles", "CZlib"], swiftSettings: hotLoops),
         // Queries, BM25, top-k, explanations, snippets.
         .target(name: "Search", dependencies: ["Analysis", "Indexing"], swiftSettings: hotLoops),
         // TREC qrels and runs, and trec_eval's measures.

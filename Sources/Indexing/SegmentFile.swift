@@ -12,7 +12,8 @@
 ///         [ { v positionDelta × tf } × df ]+crc        positions, apart (read for phrases);
 ///                                                      none for the bigram field
 ///         (both laid out by `PostingsEncoder`)
-/// per doc [ stored document ]+crc                      title, author, lines, source body …
+/// per doc [ v length, zlib(stored document) ]+crc      title, author, lines, source body …,
+///                                                      compressed (`Deflate`)
 /// doc table, in blocks of 1024 docs: [ u64 recordOffset × n ]+crc, then u64 end offset
 /// per field, in blocks of 1024 docs: [ u32 fieldLength × n ]+crc
 /// per field, term blocks of ≤ 64 terms:
@@ -27,7 +28,7 @@ public enum SegmentFile {
     public static let magic: [UInt8] = Array("CSEG".utf8)
     public static let endMagic: [UInt8] = Array("GESC".utf8)
     /// 4: short postings inline in the term dictionary. 5: postings in bit-packed blocks with a
-    /// skip table and per-block score bounds.
+    /// skip table and per-block score bounds; stored documents compressed.
     public static let formatVersion: UInt32 = 5
     /// Postings (or positions) of at most this many bytes are stored in the dictionary entry.
     static let inlineLimit = 32
@@ -91,7 +92,7 @@ public enum SegmentFile {
         for document in index.documents {
             recordOffsets.append(w.bytes.count)
             let start = w.bytes.count
-            document.encode(into: &w)
+            document.encodeRecord(into: &w)
             sealBlock(start)
         }
         let recordsEnd = w.bytes.count

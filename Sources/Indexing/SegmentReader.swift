@@ -239,9 +239,7 @@ public final class SegmentReader: @unchecked Sendable {
         let end = doc + 1 < documentCount ? try recordOffset(doc + 1) - 4 : try recordsEnd() - 4
         guard start <= end else { throw file.damaged("stored document \(doc) has a negative length") }
         var r = BinaryReader(try file.checkedBytes(start..<end, what: "stored document \(doc)"), file: file.path)
-        let document = try StoredDocument.decode(from: &r)
-        guard r.isAtEnd else { throw file.damaged("unexpected bytes after stored document \(doc)") }
-        return document
+        return try StoredDocument.decodeRecord(from: &r)
     }
 
     private func recordOffset(_ doc: Int) throws -> Int {

@@ -1,4 +1,31 @@
 extension StoredDocument {
+    /// A segment's record of the document: `v length` of what `encode(into:)` writes, then
+    /// those bytes as a zlib stream (`Deflate`). The bodies were half of an index, and zlib
+    /// shrinks Chinese text to under 60%.
+    func encodeRecord(into w: inout BinaryWriter) {
+        var plain = BinaryWriter()
+        encode(into: &plain)
+        w.varint(plain.bytes.count)
+        w.raw(Deflate.compress(plain.bytes))
+    }
+
+    /// Reads what `encodeRecord(into:)` wrote: the rest of `r`.
+    static func decodeRecord(from r: inout BinaryReader) throws -> StoredDocument {
+        let count = try r.count(max: Int.max)
+        let plain: [UInt8]
+        do {
+            plain = try Deflate.decompress(try r.bytes(r.end - r.offset), expectedCount: count)
+        } catch let failure as Deflate.Failure {
+            throw IndexError.damaged(file: r.file, detail: "a stored document that does not decompress: \(failure)")
+        }
+        return try plain.withUnsafeBytes { bytes in
+            var p = BinaryReader(bytes, file: r.file)
+            let document = try decode(from: &p)
+            guard p.isAtEnd else { throw IndexError.damaged(file: r.file, detail: "unexpected bytes after a stored document") }
+            return document
+        }
+    }
+
     /// `string key, file, title, opt subtitle, u8 derived, opt author, opt affiliation, v lineStart,
     /// v lineEnd, v rangeCount { v low, v high }, string body, v lineCount { v (number << 1 | alone) }`
     func encode(into w: inout BinaryWriter) {

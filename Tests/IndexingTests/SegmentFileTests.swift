@@ -74,6 +74,102 @@ import Testing
         #expect(try Self.readAll(try SegmentReader(path: path, analyzerVersion: 7)) == index)
     }
 
+    /// The bundled corpus as one string: long Chinese text to store.
+    static func corpusText() throws -> String {
+        let reader = CorpusReader(root: corpus)
+        return try reader.listFiles().map { String(decoding: try reader.read($0).get().1, as: UTF8.self) }.joined(separator: "\n")
+    }
+
+    /// An index of stored documents only (no postings), one per body.
+    static func storedOnly(_ bodies: [String]) -> InvertedIndex {
+        var index = InvertedIndex()
+        for (d, body) in bodies.enumerated() {
+            let lines = body.split(separator: "\n", omittingEmptySubsequences: false).indices
+            index.documents.append(StoredDocument(
+                key: "long#\(d)", file: "long.txt", title: "长文\(d)", subtitle: nil, titleIsDerived: false, author: "周均发",
+                affiliation: "张掖市政协", lineStart: 1, lineEnd: max(1, lines.count), lineRanges: [1...max(1, lines.count)], body: body,
+                bodyLines: body.isEmpty ? [] : lines.map { .init(number: $0 + 1, standsAlone: $0 % 5 == 0) }))
+            for f in Field.allCases { index.fieldLengths[Int(f.rawValue)].append(0) }
+        }
+        return index
+    }
+
+    /// Stored records are compressed: long Chinese bodies, a one-character body and an empty
+    /// one come back exactly, and the segment is smaller than the text it stores.
+    @Test func roundTripsCompressedStoredDocuments() throws {
+        let text = try Self.corpusText()
+        let bodies = [text, String(text.reversed()), "", "两", String(repeating: "两个薄弱", count: 50_000), ""]
+        let index = Self.storedOnly(bodies)
+        let bytes = SegmentFile.encode(index, analyzerVersion: 7)
+        let path = try Self.temporaryFile(bytes)
+        defer { unlink(path) }
+        let reader = try SegmentReader(path: path, analyzerVersion: 7)
+        #expect(try Self.readAll(reader) == index)
+        #expect(try reader.document(2).body == "" && reader.document(2).bodyLines == [])
+        let stored = bodies.reduce(0) { $0 + $1.utf8.count }
+        #expect(bytes.count < stored / 4, "\(bytes.count) bytes store \(stored) bytes of bodies")
+    }
+
+    /// A record whose compressed bytes were altered and whose CRC was then recomputed passes the
+    /// CRC check; decompression must still report it as damage, never crash or return other text.
+    /// Deflate's encoding is not unique, though: a back-reference can be moved to another earlier
+    /// occurrence of the same bytes, and then the record still holds exactly the same document.
+    @Test func alteredCompressedRecordWithValidCRCIsReported() throws {
+        let text = try Self.corpusText()
+        let index = Self.storedOnly([String(text.prefix(1500))])
+        let bytes = SegmentFile.encode(index, analyzerVersion: 7)
+        // One document and no postings: its record runs from the header to the CRC in front of the doc table.
+        let docTableOffset = try bytes.withUnsafeBytes { all in
+            var footer = BinaryReader(all, file: "", offset: bytes.count - SegmentFile.footerSize + 16)
+            return Int(try footer.u64())
+        }
+        let record = SegmentFile.headerSize..<(docTableOffset - 4)
+        let (declaredLength, compressedStart) = try bytes.withUnsafeBytes { all in
+            var r = BinaryReader(all, file: "", offset: record.lowerBound)
+            return (Int(try r.varint()), r.offset)
+        }
+        #expect(record.count < declaredLength, "the record is not compressed")
+
+        enum Outcome: Equatable {
+            case damage, sameDocument, otherDocument, otherError(IndexError)
+        }
+        /// What reading the document gives once `change` has been applied to the record and its CRC rewritten.
+        func read(_ change: (inout ArraySlice<UInt8>) -> Void) throws -> Outcome {
+            var altered = bytes
+            change(&altered[record])
+            let crc = CRC32.checksum(altered[record])
+            for i in 0..<4 { altered[record.upperBound + i] = UInt8(truncatingIfNeeded: crc >> (8 * i)) }
+            let path = try Self.temporaryFile(altered)
+            defer { unlink(path) }
+            let reader = try SegmentReader(path: path, analyzerVersion: 7)
+            do {
+                return try reader.document(0) == index.documents[0] ? .sameDocument : .otherDocument
+            } catch let error as IndexError {
+                if case .damaged = error { return .damage }
+                return .otherError(error)
+            }
+        }
+        // Every byte of the zlib stream (header, deflate data, Adler-32), inverted in turn.
+        var unchanged: [Int] = []
+        for at in compressedStart..<record.upperBound {
+            let outcome = try read { $0[at] ^= 0xFF }
+            if outcome == .sameDocument { unchanged.append(at - compressedStart) }
+            #expect(outcome == .damage || outcome == .sameDocument, "byte \(at - compressedStart) of the stream: \(outcome)")
+        }
+        #expect(unchanged.count * 100 < record.count, "bytes that changed nothing: \(unchanged)")
+        // The declared length one less or one more than the stream holds (a varint rewritten in as many bytes).
+        for wrong in [declaredLength - 1, declaredLength + 1] {
+            let outcome = try read { slice in
+                var value = wrong
+                for i in record.lowerBound..<compressedStart {
+                    slice[i] = UInt8(value & 0x7F) | (i + 1 < compressedStart ? 0x80 : 0)
+                    value >>= 7
+                }
+            }
+            #expect(outcome == .damage, "declared length \(wrong)")
+        }
+    }
+
     @Test func namesTheProblem() throws {
         var bytes = SegmentFile.encode(InvertedIndex(), analyzerVersion: 3)
         let stale = try Self.temporaryFile(bytes)
