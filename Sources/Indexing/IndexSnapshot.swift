@@ -73,12 +73,22 @@ public final class IndexSnapshot: SearchableIndex, @unchecked Sendable {
     /// Segment `s`'s deleted local ids as ascending half-open ranges.
     public func deletedRanges(ofSegment s: Int) -> [Range<Int>] { manifest.segments[s].deleted.map { $0[0]..<$0[1] } }
 
+    /// The term's dictionary entry in each segment (nil where a segment lacks it).
+    public func termInfos(_ term: String, in field: Field) throws -> [SegmentReader.TermInfo?] {
+        try segments.map { try $0.lookup(term, in: field) }
+    }
+
     /// How many live documents hold `term` in `field`, without decoding postings where no
     /// document is deleted (elsewhere the deleted ranges are sought in the postings).
     public func documentFrequency(_ term: String, in field: Field) throws -> Int {
+        try documentFrequency(try termInfos(term, in: field))
+    }
+
+    /// The live document frequency of a term whose entries are `infos` (from `termInfos`).
+    public func documentFrequency(_ infos: [SegmentReader.TermInfo?]) throws -> Int {
         var total = 0
         for (s, reader) in segments.enumerated() {
-            guard let info = try reader.lookup(term, in: field) else { continue }
+            guard let info = infos[s] else { continue }
             total += info.documentFrequency
             let deleted = deletedRanges(ofSegment: s)
             guard !deleted.isEmpty else { continue }

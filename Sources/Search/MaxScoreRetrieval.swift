@@ -15,6 +15,38 @@ struct MaxScoreRetrieval {
     let searcher: Searcher
     let snapshot: IndexSnapshot
     let clauses: [Clause]
+    /// Each term's dictionary entries and live document frequency, looked up once per query.
+    private let terms: TermLookups
+
+    init(searcher: Searcher, snapshot: IndexSnapshot, clauses: [Clause]) {
+        self.searcher = searcher
+        self.snapshot = snapshot
+        self.clauses = clauses
+        terms = TermLookups(snapshot)
+    }
+
+    final class TermLookups {
+        struct Key: Hashable {
+            var field: Field
+            var term: String
+        }
+        private let snapshot: IndexSnapshot
+        private var entries: [Key: (infos: [SegmentReader.TermInfo?], documentFrequency: Int)] = [:]
+
+        init(_ snapshot: IndexSnapshot) { self.snapshot = snapshot }
+
+        private func entry(_ term: String, _ field: Field) throws -> (infos: [SegmentReader.TermInfo?], documentFrequency: Int) {
+            let key = Key(field: field, term: term)
+            if let found = entries[key] { return found }
+            let infos = try snapshot.termInfos(term, in: field)
+            let found = (infos, try snapshot.documentFrequency(infos))
+            entries[key] = found
+            return found
+        }
+
+        func documentFrequency(_ term: String, _ field: Field) throws -> Int { try entry(term, field).documentFrequency }
+        func info(_ term: String, _ field: Field, segment: Int) throws -> SegmentReader.TermInfo? { try entry(term, field).infos[segment] }
+    }
 
     /// The flat disjunction this algorithm runs, or nil for any other query shape.
     static func clauses(of root: QueryNode) -> [Clause]? {
@@ -44,14 +76,7 @@ struct MaxScoreRetrieval {
     }
 
     func bind() throws -> [BoundPlan] {
-        var frequencies: [String: Int] = [:]
-        func documentFrequency(_ term: String, _ field: Field) throws -> Int {
-            let key = "\(field.rawValue)|\(term)"
-            if let f = frequencies[key] { return f }
-            let f = try snapshot.documentFrequency(term, in: field)
-            frequencies[key] = f
-            return f
-        }
+        func documentFrequency(_ term: String, _ field: Field) throws -> Int { try terms.documentFrequency(term, field) }
         let similarity = searcher.similarity
         let live = snapshot.liveDocumentCount
         var bound: [BoundPlan] = []
@@ -309,7 +334,7 @@ struct MaxScoreRetrieval {
     }
 
     /// The bound plans' cursors in one segment (nil for a plan that cannot match there).
-    func cursors(_ plans: [BoundPlan], segment reader: SegmentReader, lengths: [FieldLengths]) throws -> [PlanCursor?] {
+    func cursors(_ plans: [BoundPlan], segment: Int, _ reader: SegmentReader, lengths: [FieldLengths]) throws -> [PlanCursor?] {
         var result: [PlanCursor?] = []
         let averages = Field.allCases.map { searcher.averageFieldLength($0) }
         for bound in plans {
@@ -317,7 +342,7 @@ struct MaxScoreRetrieval {
             for (m, entry) in bound.matchers.enumerated() {
                 var row: [FieldSource?] = []
                 for (f, field) in bound.fields.enumerated() {
-                    row.append(try source(entry.matcher, field, factor: bound.factors[m][f] ?? 0, slop: bound.plan.clause.slop, reader))
+                    row.append(try source(entry.matcher, field, factor: bound.factors[m][f] ?? 0, slop: bound.plan.clause.slop, segment, reader))
                 }
                 sources.append(row)
             }
@@ -345,15 +370,15 @@ struct MaxScoreRetrieval {
         return result
     }
 
-    private func source(_ matcher: Matcher, _ field: Field, factor: Double, slop: Int, _ reader: SegmentReader) throws -> FieldSource? {
+    private func source(_ matcher: Matcher, _ field: Field, factor: Double, slop: Int, _ segment: Int, _ reader: SegmentReader) throws -> FieldSource? {
         switch matcher {
         case .term(let term):
-            guard let info = try reader.lookup(term, in: field) else { return nil }
+            guard let info = try terms.info(term, field, segment: segment) else { return nil }
             return FieldSource(field: field, factor: factor, term: try reader.cursor(info, positions: false))
-        case .phrase(let terms):
+        case .phrase(let phrase):
             var cursors: [PostingCursor] = []
-            for term in terms {
-                guard let info = try reader.lookup(term, in: field) else { return nil }
+            for term in phrase {
+                guard let info = try terms.info(term, field, segment: segment) else { return nil }
                 cursors.append(try reader.cursor(info, positions: true))
             }
             return FieldSource(field: field, factor: factor, phrase: cursors, slop: slop)
@@ -366,14 +391,14 @@ struct MaxScoreRetrieval {
         let plans = try bind()
         var collector = TopKCollector(k: k, precedes: snapshot.precedes)
         guard k > 0 else { return ([], [:]) }
-        let proximity = try ProximityContext(searcher, clauses, bodyFrequency: { try snapshot.documentFrequency($0, in: .body) })
+        let proximity = try ProximityContext(searcher, clauses, bodyFrequency: { try terms.documentFrequency($0, .body) })
         let proximityMaximum = proximity?.maximum ?? 0
         var bonuses: [Int: Double] = [:]
         let clauseCount = clauses.count
         for (s, reader) in snapshot.segmentReaders.enumerated() {
             let base = snapshot.base(ofSegment: s)
             let lengths = try Field.allCases.map { try reader.fieldLengths($0) }
-            let built = try cursors(plans, segment: reader, lengths: lengths)
+            let built = try cursors(plans, segment: s, reader, lengths: lengths)
             let live = built.compactMap { $0 }
             guard !live.isEmpty else { continue }
             // Ascending upper bound; prefix[i] = the bounds of plans before i together.
@@ -381,7 +406,7 @@ struct MaxScoreRetrieval {
             let rank = live.map { plan in ordered.firstIndex { $0.object === plan }! }
             var prefix = [0.0]
             for plan in ordered { prefix.append(prefix.last! + plan.object.upperBound) }
-            let proximityCursors = try proximity.map { try SegmentProximity($0, reader) }
+            let proximityCursors = try proximity.map { try SegmentProximity($0, segment: s, reader, terms) }
             let deleted = snapshot.deletedRanges(ofSegment: s)
             var deletedIndex = 0
 
@@ -488,7 +513,7 @@ struct MaxScoreRetrieval {
         var total = 0
         for (s, reader) in snapshot.segmentReaders.enumerated() {
             let lengths = try Field.allCases.map { try reader.fieldLengths($0) }
-            let live = try cursors(plans, segment: reader, lengths: lengths).compactMap { $0 }
+            let live = try cursors(plans, segment: s, reader, lengths: lengths).compactMap { $0 }
             guard !live.isEmpty else { continue }
             let deleted = snapshot.deletedRanges(ofSegment: s)
             var deletedIndex = 0
@@ -513,12 +538,12 @@ final class SegmentProximity {
     private let cursors: [[String: PostingCursor]]
     private var buffers: [String: [UInt32]] = [:]
 
-    init(_ context: ProximityContext, _ reader: SegmentReader) throws {
+    init(_ context: ProximityContext, segment: Int, _ reader: SegmentReader, _ terms: MaxScoreRetrieval.TermLookups) throws {
         self.context = context
         cursors = try context.clauses.map { clause in
             var row: [String: PostingCursor] = [:]
             for term in clause.present {
-                if let info = try reader.lookup(term, in: .body) { row[term] = try reader.cursor(info, positions: true) }
+                if let info = try terms.info(term, .body, segment: segment) { row[term] = try reader.cursor(info, positions: true) }
             }
             return row
         }
