@@ -139,10 +139,3 @@ struct Borrowed<Object: AnyObject> {
         try reference._withUnsafeGuaranteedRef(body)
     }
 }
-
-/// One matcher of a plan over every field it is looked up in: present in a document when any
-/// field holds it.
-struct MatcherSlot {
-    /// Its sources (owned by the plan cursor).
-    var sources: [Borrowed<FieldSource>]
-}

@@ -119,220 +119,6 @@ struct MaxScoreRetrieval {
         return bound
     }
 
-    /// One plan in one segment: its matchers' cursors, and its contributions to the current
-    /// document's score.
-    final class PlanCursor {
-        let clause: Int
-        /// The required matchers' sources, matcher after matcher: matcher r's fields are
-        /// `requiredSources[requiredStarts[r]..<requiredStarts[r + 1]]` (flat, so the hot loop
-        /// copies no arrays).
-        private let requiredSources: [Borrowed<FieldSource>]
-        private let requiredStarts: [Int]
-        private var requiredCount: Int { requiredStarts.count - 1 }
-        private let minimumMatch: Int
-        /// Per scored matcher, per field of the plan, in the exhaustive evaluator's order: its
-        /// source (nil where this segment's field lacks it).
-        private let scored: [Borrowed<FieldSource>?]
-        /// Every source of the plan: what keeps the borrowed references alive.
-        private let owned: [FieldSource]
-        let upperBound: Double
-        /// The last document checked (−1 before any); the plan matches it when `matched`.
-        private(set) var matchDoc = -1
-        /// The current document's terms, in the exhaustive evaluator's order, and their sum.
-        private(set) var contributions: [Double] = []
-        private(set) var sum = 0.0
-        private let lengths: [FieldLengths]
-        private let averages: [Double]
-        private let similarity: BM25
-
-        init(clause: Int, required: [MatcherSlot], minimumMatch: Int, scored: [[FieldSource?]], owned: [FieldSource],
-             lengths: [FieldLengths], averages: [Double], similarity: BM25) {
-            self.clause = clause
-            requiredSources = required.flatMap(\.sources)
-            var starts = [0]
-            for slot in required { starts.append(starts.last! + slot.sources.count) }
-            requiredStarts = starts
-            self.minimumMatch = minimumMatch
-            self.scored = scored.flatMap { $0.map { $0.map(Borrowed.init) } }
-            self.owned = owned
-            self.lengths = lengths
-            self.averages = averages
-            self.similarity = similarity
-            var bound = 0.0
-            for row in scored {
-                for case let source? in row {
-                    bound += source.factor * similarity.tfNorm(
-                        termFrequency: Double(source.maxTermFrequency), fieldLength: Double(source.minFieldLength),
-                        averageFieldLength: averages[Int(source.field.rawValue)])
-                }
-            }
-            upperBound = bound
-            contributions.reserveCapacity(scored.count * 3)
-        }
-
-        private var blockBound = 0.0
-        private var blockEnd = -1
-        private var blockStart = Int.max
-
-        /// An upper bound of the plan's score for documents from `doc` to the returned last
-        /// document, from the per-block bounds of its scored sources (no block is decoded).
-        func blockBound(at doc: Int) -> (bound: Double, lastDoc: Int) {
-            if doc >= blockStart && doc <= blockEnd { return (blockBound, blockEnd) }
-            var bound = 0.0
-            var last = PostingCursor.end
-            for case let entry? in scored {
-                let source = entry.object
-                guard let b = source.blockBounds(at: doc) else { continue }
-                last = min(last, b.lastDoc)
-                guard b.maxTermFrequency > 0 else { continue }
-                bound += source.factor * similarity.tfNorm(
-                    termFrequency: Double(b.maxTermFrequency), fieldLength: Double(b.minFieldLength),
-                    averageFieldLength: averages[Int(source.field.rawValue)])
-            }
-            blockStart = doc
-            blockEnd = last
-            blockBound = bound
-            return (bound, last)
-        }
-
-        /// The first document ≥ `target` holding required matcher `r` in some field.
-        @inline(__always)
-        private func advance(_ r: Int, to target: Int) throws -> Int {
-            var best = PostingCursor.end
-            for i in requiredStarts[r]..<requiredStarts[r + 1] {
-                let d = try requiredSources[i].with { source in source.doc >= target ? source.doc : try source.advance(to: target) }
-                best = min(best, d)
-            }
-            return best
-        }
-
-        @inline(__always)
-        private func isPresent(_ r: Int, at doc: Int) -> Bool {
-            for i in requiredStarts[r]..<requiredStarts[r + 1] where requiredSources[i].with({ $0.doc == doc }) { return true }
-            return false
-        }
-
-        /// Moves to the first document ≥ `target` where the plan matches, and returns it.
-        func nextMatch(atLeast target: Int) throws -> Int {
-            var candidate = target
-            if minimumMatch == requiredCount {
-                // Every required matcher: leapfrog.
-                var r = 0
-                while r < requiredCount {
-                    let d = try advance(r, to: candidate)
-                    if d == PostingCursor.end {
-                        candidate = d
-                        break
-                    }
-                    if d > candidate {
-                        candidate = d
-                        r = 0
-                        continue
-                    }
-                    r += 1
-                }
-            } else {
-                while true {
-                    var best = PostingCursor.end
-                    for r in 0..<requiredCount { best = min(best, try advance(r, to: candidate)) }
-                    candidate = best
-                    if best == PostingCursor.end { break }
-                    var count = 0
-                    for r in 0..<requiredCount where isPresent(r, at: best) { count += 1 }
-                    if count >= minimumMatch { break }
-                    candidate = best + 1
-                }
-            }
-            matchDoc = candidate
-            return candidate
-        }
-
-        /// Whether the plan matches `doc`. Documents are asked in ascending order; a plan that
-        /// already found its next match past `doc` does not match it.
-        func matches(_ doc: Int) throws -> Bool {
-            if matchDoc >= doc { return matchDoc == doc }
-            var count = 0
-            for r in 0..<requiredCount where try advance(r, to: doc) == doc { count += 1 }
-            guard count >= minimumMatch else { return false }
-            matchDoc = doc
-            return true
-        }
-
-        private var pendingPhrases: [(index: Int, source: Borrowed<FieldSource>)] = []
-
-        /// Scores `doc`, which the plan matches, into `contributions` and `sum`: its terms now,
-        /// its phrases (positions) only in `completePhrases`, when the document can still enter.
-        func score(_ doc: Int) throws {
-            contributions.removeAll(keepingCapacity: true)
-            pendingPhrases.removeAll(keepingCapacity: true)
-            sum = 0
-            for i in scored.indices {
-                var value = 0.0
-                if let entry = scored[i] {
-                    let isPhrase = entry.with { $0.isPhrase }
-                    if isPhrase {
-                        pendingPhrases.append((contributions.count, entry))
-                    } else {
-                        value = try entry.with { source in
-                            guard try source.advance(to: doc) == doc else { return 0 }
-                            let f = Int(source.field.rawValue)
-                            return source.factor * similarity.tfNorm(
-                                termFrequency: Double(source.termFrequency), fieldLength: Double(lengths[f][doc]),
-                                averageFieldLength: averages[f])
-                        }
-                    }
-                }
-                contributions.append(value)
-                sum += value
-            }
-        }
-
-        var hasPendingPhrases: Bool { !pendingPhrases.isEmpty }
-
-        /// `score`, then what it scored and a bound of what its phrases can add.
-        func scoreTerms(_ doc: Int) throws -> (terms: Double, phrases: Double) {
-            try score(doc)
-            return (sum, pendingPhrases.isEmpty ? 0 : try pendingPhraseBound(doc))
-        }
-
-        /// `completePhrases`, then what the phrases added.
-        func addPhrases(_ doc: Int) throws -> Double {
-            guard !pendingPhrases.isEmpty else { return 0 }
-            let before = sum
-            try completePhrases(doc)
-            return sum - before
-        }
-
-        /// An upper bound of what `completePhrases` adds for `doc`: each phrase scored at the
-        /// most its terms' frequencies there allow (no positions read).
-        func pendingPhraseBound(_ doc: Int) throws -> Double {
-            var bound = 0.0
-            for (_, entry) in pendingPhrases {
-                bound += try entry.with { source in
-                    let frequency = try source.maxFrequency(at: doc)
-                    guard frequency > 0 else { return 0 }
-                    let f = Int(source.field.rawValue)
-                    return source.factor * similarity.tfNorm(
-                        termFrequency: Double(frequency), fieldLength: Double(lengths[f][doc]), averageFieldLength: averages[f])
-                }
-            }
-            return bound
-        }
-
-        /// Adds the phrases' part of `doc`'s score (after `score`).
-        func completePhrases(_ doc: Int) throws {
-            for (index, entry) in pendingPhrases where try entry.object.advance(to: doc) == doc {
-                let source = entry.object
-                let f = Int(source.field.rawValue)
-                let value = source.factor * similarity.tfNorm(
-                    termFrequency: Double(source.termFrequency), fieldLength: Double(lengths[f][doc]), averageFieldLength: averages[f])
-                contributions[index] = value
-                sum += value
-            }
-            pendingPhrases.removeAll(keepingCapacity: true)
-        }
-    }
-
     /// The bound plans' cursors in one segment (nil for a plan that cannot match there).
     func cursors(_ plans: [BoundPlan], segment: Int, _ reader: SegmentReader, lengths: [FieldLengths]) throws -> [PlanCursor?] {
         var result: [PlanCursor?] = []
@@ -346,17 +132,17 @@ struct MaxScoreRetrieval {
                 }
                 sources.append(row)
             }
-            var required: [MatcherSlot] = []
+            var required: [[Borrowed<FieldSource>]] = []
             for (m, entry) in bound.matchers.enumerated() where entry.required {
-                required.append(MatcherSlot(sources: sources[m].compactMap { $0.map(Borrowed.init) }))
+                required.append(sources[m].compactMap { $0.map(Borrowed.init) })
             }
             let all = bound.plan.minimumMatch == required.count
             // A required matcher absent from the segment: with all needed, the plan cannot match.
-            if all && required.contains(where: { $0.sources.isEmpty }) {
+            if all && required.contains(where: { $0.isEmpty }) {
                 result.append(nil)
                 continue
             }
-            required.removeAll { $0.sources.isEmpty }
+            required.removeAll { $0.isEmpty }
             guard !required.isEmpty else {
                 result.append(nil)
                 continue
@@ -527,35 +313,5 @@ struct MaxScoreRetrieval {
             }
         }
         return total
-    }
-}
-
-/// The proximity bonus in one segment, from body cursors with positions moved forward to each
-/// document asked.
-final class SegmentProximity {
-    private let context: ProximityContext
-    /// Per clause, per present term: its body cursor (nil where this segment lacks it).
-    private let cursors: [[String: PostingCursor]]
-    private var buffers: [String: [UInt32]] = [:]
-
-    init(_ context: ProximityContext, segment: Int, _ reader: SegmentReader, _ terms: MaxScoreRetrieval.TermLookups) throws {
-        self.context = context
-        cursors = try context.clauses.map { clause in
-            var row: [String: PostingCursor] = [:]
-            for term in clause.present {
-                if let info = try terms.info(term, .body, segment: segment) { row[term] = try reader.cursor(info, positions: true) }
-            }
-            return row
-        }
-    }
-
-    func bonus(_ doc: Int) throws -> Double {
-        try context.bonus { c, term in
-            guard let cursor = cursors[c][term], try cursor.advance(to: doc) == doc else { return nil }
-            var buffer = buffers[term] ?? []
-            try cursor.positions(into: &buffer)
-            buffers[term] = buffer
-            return buffer[...]
-        }
     }
 }

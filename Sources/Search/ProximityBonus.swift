@@ -142,3 +142,33 @@ final class ListProximity {
         }
     }
 }
+
+/// The proximity bonus in one segment, from body cursors with positions moved forward to each
+/// document asked.
+final class SegmentProximity {
+    private let context: ProximityContext
+    /// Per clause, per present term: its body cursor (nil where this segment lacks it).
+    private let cursors: [[String: PostingCursor]]
+    private var buffers: [String: [UInt32]] = [:]
+
+    init(_ context: ProximityContext, segment: Int, _ reader: SegmentReader, _ terms: MaxScoreRetrieval.TermLookups) throws {
+        self.context = context
+        cursors = try context.clauses.map { clause in
+            var row: [String: PostingCursor] = [:]
+            for term in clause.present {
+                if let info = try terms.info(term, .body, segment: segment) { row[term] = try reader.cursor(info, positions: true) }
+            }
+            return row
+        }
+    }
+
+    func bonus(_ doc: Int) throws -> Double {
+        try context.bonus { c, term in
+            guard let cursor = cursors[c][term], try cursor.advance(to: doc) == doc else { return nil }
+            var buffer = buffers[term] ?? []
+            try cursor.positions(into: &buffer)
+            buffers[term] = buffer
+            return buffer[...]
+        }
+    }
+}
