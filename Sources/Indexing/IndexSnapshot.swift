@@ -54,8 +54,18 @@ public final class IndexSnapshot: SearchableIndex, @unchecked Sendable {
     public var liveDocumentCount: Int { manifest.segments.reduce(0) { $0 + $1.liveCount } }
     public var hasBigrams: Bool { manifest.bigrams }
 
+    /// Per segment, whether each local document's file path passes `include` (judged once per file).
+    public func documentMask(files include: (String) throws -> Bool) throws -> [[Bool]] {
+        let passes = try paths.map(include)
+        return try order.enumerated().map { s, documents in
+            try documents.enumerated().map { local, place in
+                place.file < passes.count ? passes[place.file] : try include(try document(DocID(bases[s] + local)).file)
+            }
+        }
+    }
+
     /// The segment and local id of a global id.
-    func locate(_ doc: DocID) -> (segment: Int, local: Int) {
+    public func locate(_ doc: DocID) -> (segment: Int, local: Int) {
         var low = 0, high = segments.count
         while low < high {
             let mid = (low + high) / 2

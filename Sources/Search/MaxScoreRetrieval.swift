@@ -15,13 +15,16 @@ struct MaxScoreRetrieval {
     let searcher: Searcher
     let snapshot: IndexSnapshot
     let clauses: [Clause]
+    /// Per segment, which local documents the filters let through (nil: all of them).
+    let allowed: [[Bool]]?
     /// Each term's dictionary entries and live document frequency, looked up once per query.
     private let terms: TermLookups
 
-    init(searcher: Searcher, snapshot: IndexSnapshot, clauses: [Clause]) {
+    init(searcher: Searcher, snapshot: IndexSnapshot, clauses: [Clause], allowed: [[Bool]]? = nil) {
         self.searcher = searcher
         self.snapshot = snapshot
         self.clauses = clauses
+        self.allowed = allowed
         terms = TermLookups(snapshot)
     }
 
@@ -234,7 +237,7 @@ struct MaxScoreRetrieval {
                 }
                 while deletedIndex < deleted.count && deleted[deletedIndex].upperBound <= doc { deletedIndex += 1 }
                 let isDeleted = deletedIndex < deleted.count && deleted[deletedIndex].contains(doc)
-                if !isDeleted {
+                if !isDeleted && allowed?[s][doc] ?? true {
                     for i in ordered.indices { matched[i] = false }
                     // `partial`: the terms scored so far; `phrases`: a bound of their plans' phrases.
                     var partial = 0.0, phrases = 0.0
@@ -308,7 +311,7 @@ struct MaxScoreRetrieval {
                 let doc = next.min()!
                 if doc == PostingCursor.end { break }
                 while deletedIndex < deleted.count && deleted[deletedIndex].upperBound <= doc { deletedIndex += 1 }
-                if !(deletedIndex < deleted.count && deleted[deletedIndex].contains(doc)) { total += 1 }
+                if !(deletedIndex < deleted.count && deleted[deletedIndex].contains(doc)) && allowed?[s][doc] ?? true { total += 1 }
                 for i in live.indices where next[i] == doc { next[i] = try live[i].nextMatch(atLeast: doc + 1) }
             }
         }

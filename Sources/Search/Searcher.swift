@@ -134,10 +134,9 @@ public final class Searcher {
         // Snippets mark each clause's words (a split word whole, else its pieces); bigrams only
         // repeat the same text.
         let groups = leaves.map { plan($0).scored.map(\.matcher).sorted { $0.terms.count > $1.terms.count } }
-        if pruning, order == .score, filter == Filter(), let snapshot = index as? IndexSnapshot,
-            let clauses = MaxScoreRetrieval.clauses(of: query.root)
-        {
-            let retrieval = MaxScoreRetrieval(searcher: self, snapshot: snapshot, clauses: clauses)
+        if pruning, order == .score, let snapshot = index as? IndexSnapshot, let clauses = MaxScoreRetrieval.clauses(of: query.root) {
+            let retrieval = MaxScoreRetrieval(
+                searcher: self, snapshot: snapshot, clauses: clauses, allowed: filter == Filter() ? nil : try allowed(filter, snapshot))
             let top = try retrieval.topK(offset + limit)
             var cache = MatchCache()
             let hits = try top.hits.dropFirst(offset).map { entry in
@@ -203,6 +202,21 @@ public final class Searcher {
             return Hit(doc: entry.doc, score: entry.score, explanation: explanation)
         }
         return SearchResult(totalHits: total, hits: hits, matcherGroups: groups)
+    }
+
+    /// Per segment, the local documents `filter` lets through: a file glob judged once per file,
+    /// an author matched in the author field.
+    func allowed(_ filter: Filter, _ snapshot: IndexSnapshot) throws -> [[Bool]] {
+        var mask = try snapshot.documentMask { path in filter.file.map { fnmatch($0, path, 0) == 0 } ?? true }
+        if let author = filter.author, !author.isEmpty {
+            var byAuthor = mask.map { [Bool](repeating: false, count: $0.count) }
+            for doc in try snapshot.matches(author.count == 1 ? .term(author[0]) : .phrase(author), in: .author).documents {
+                let (s, local) = snapshot.locate(doc)
+                byAuthor[s][local] = true
+            }
+            for s in mask.indices { for d in mask[s].indices where !byAuthor[s][d] { mask[s][d] = false } }
+        }
+        return mask
     }
 
     /// Postings looked up once per matcher, field and slop.

@@ -88,4 +88,29 @@ import Testing
         }
         #expect(checked >= 800)
     }
+
+    @Test func prunedEqualsExhaustiveWithFilters() throws {
+        let snapshot = Self.snapshot
+        let parser = QueryParser(analyzer: try Analyzer())
+        let pruned = Searcher(index: snapshot)
+        let exhaustive = Searcher(index: snapshot)
+        exhaustive.pruning = false
+        let filters = [
+            Searcher.Filter(file: "again1/*"), Searcher.Filter(file: "00[13]*"), Searcher.Filter(author: ["黎", "辉"]),
+            Searcher.Filter(file: "again*", author: ["周", "均", "发"]), Searcher.Filter(file: "nothing*"),
+        ]
+        var found = [Int](repeating: 0, count: filters.count)
+        for text in Self.queries.prefix(120) {
+            guard let query = try? parser.parse(text), MaxScoreRetrieval.clauses(of: query.root) != nil else { continue }
+            for (f, filter) in filters.enumerated() {
+                let a = try pruned.search(query, limit: 10, filter: filter)
+                let b = try exhaustive.search(query, limit: 10, filter: filter)
+                #expect(a.hits == b.hits, "\(text) \(filter)")
+                #expect(a.totalHits == b.totalHits, "\(text) \(filter)")
+                found[f] += a.hits.count
+            }
+        }
+        // Every filter but the one that matches no file lets some articles through.
+        #expect(found.dropLast().allSatisfy { $0 > 0 } && found.last == 0, "\(found)")
+    }
 }
