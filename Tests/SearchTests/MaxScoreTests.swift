@@ -58,6 +58,8 @@ import Testing
             }
             queries.append(words.joined(separator: " "))
         }
+        // Field restrictions and OR stay flat disjunctions.
+        queries += ["title:政协 委员", "author:黎辉 党建", "title:(协商 民主) 履职", "两个薄弱 OR 书香政协", "author:主席 OR 委员会"]
         return queries
     }()
 
