@@ -10,6 +10,9 @@ struct TermTable {
 
     var count: Int { hashes.count }
 
+    /// Bytes held (by capacity).
+    var footprint: Int { arena.capacity + 8 * starts.capacity + 8 * hashes.capacity + 4 * slots.capacity }
+
     @inline(__always)
     static func hash(_ key: UnsafeRawBufferPointer) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
