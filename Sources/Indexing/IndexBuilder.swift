@@ -9,7 +9,7 @@ public final class IndexBuilder {
     private let bigrams: Bool
     private var index = InvertedIndex()
     /// Per field: terms interned by bytes, and each term's postings under construction.
-    private var terms: [TermTable] = Array(repeating: TermTable(), count: Field.allCases.count)
+    private var terms: [TermTable] = Field.allCases.map { _ in TermTable() }
     private var postings: [PostingsBuffer] = Field.allCases.map { _ in PostingsBuffer() }
     /// Scratch: the tokens of one field of one document.
     private var spans: [TokenSpan] = []
@@ -141,10 +141,11 @@ public final class IndexBuilder {
     /// Interns the tokens of one field (`spans`, over `text`) and adds their occurrences.
     private func addField(_ field: Field, _ text: UnsafeRawBufferPointer, _ doc: DocID) {
         let f = Int(field.rawValue)
+        let terms = terms[f], postings = postings[f]
         var length = 0
         for span in spans {
-            let id = terms[f].intern(UnsafeRawBufferPointer(rebasing: text[span.start..<span.end]))
-            postings[f].add(term: id, document: doc.rawValue, position: UInt32(span.position))
+            let id = terms.intern(UnsafeRawBufferPointer(rebasing: text[span.start..<span.end]))
+            postings.add(term: id, document: doc.rawValue, position: UInt32(span.position))
             // A field's length counts positions: a kept-whole word shares its first part's (as
             // Lucene's discountOverlaps).
             if span.isPositional { length += 1 }
@@ -159,6 +160,7 @@ public final class IndexBuilder {
     /// and the number of bigrams so far.
     private func addBigrams(_ text: UnsafeRawBufferPointer, _ doc: DocID, startingAt start: Int, count: Int) -> (Int, Int) {
         let g = Int(Field.grams.rawValue)
+        let terms = terms[g], postings = postings[g]
         var position = start
         var count = count
         var previous: Int? = nil  // byte offset of the previous ideograph of the run
@@ -176,8 +178,8 @@ public final class IndexBuilder {
                 var next = i + 1
                 while next < span.end && text[next] & 0xC0 == 0x80 { next += 1 }
                 if let p = previous {
-                    let id = terms[g].intern(UnsafeRawBufferPointer(rebasing: text[p..<next]))
-                    postings[g].add(term: id, document: doc.rawValue, position: nil)
+                    let id = terms.intern(UnsafeRawBufferPointer(rebasing: text[p..<next]))
+                    postings.add(term: id, document: doc.rawValue, position: nil)
                     count += 1
                     position += 1
                 }
