@@ -18,15 +18,18 @@ final class PostingsBuffer {
     @exclusivity(unchecked) private var pages: [UnsafeMutablePointer<UInt32>] = []
     /// Next free word of the last page.
     @exclusivity(unchecked) private var used = PostingsBuffer.pageWords
-    // Per term id.
-    @exclusivity(unchecked) private var head: [UInt32] = []
-    @exclusivity(unchecked) private var tail: [UInt32] = []
-    /// Address of the current slice's link word (its last).
-    @exclusivity(unchecked) private var sliceEnd: [UInt32] = []
-    @exclusivity(unchecked) private var level: [UInt8] = []
-    @exclusivity(unchecked) private var lastDocument: [UInt32] = []
-    /// Address of the `tf` word of the term's last document.
-    @exclusivity(unchecked) private var frequencySlot: [UInt32] = []
+    /// Where each term's stream is, one record per term id (so one cache line per occurrence).
+    private struct Stream {
+        var head = UInt32.max
+        var tail = UInt32.max
+        /// Address of the current slice's link word (its last).
+        var sliceEnd = UInt32.max
+        var lastDocument = UInt32.max
+        /// Address of the `tf` word of the term's last document.
+        var frequencySlot = UInt32.max
+        var level: UInt8 = 0
+    }
+    @exclusivity(unchecked) private var streams: [Stream] = []
 
     init() {}
 
@@ -34,42 +37,40 @@ final class PostingsBuffer {
         for page in pages { page.deallocate() }
     }
 
-    var termCount: Int { head.count }
+    var termCount: Int { streams.count }
 
-    /// Bytes held: the arena's pages and the per-term arrays (by capacity).
-    var footprint: Int {
-        pages.count * Self.pageWords * 4
-            + 4 * (head.capacity + tail.capacity + sliceEnd.capacity + lastDocument.capacity + frequencySlot.capacity)
-            + level.capacity
-    }
+    /// Bytes held: the arena's pages and the per-term records (by capacity).
+    var footprint: Int { pages.count * Self.pageWords * 4 + streams.capacity * MemoryLayout<Stream>.stride }
 
     /// An occurrence of `term` in `document` (documents in ascending order; within one, positions
     /// in ascending order). `position` nil: a field without positions, only counted.
     func add(term: Int, document: UInt32, position: UInt32?) {
-        while head.count <= term { newTerm() }
-        if head[term] == UInt32.max {
+        if streams.count <= term { streams.append(contentsOf: repeatElement(Stream(), count: term + 1 - streams.count)) }
+        var stream = streams[term]
+        if stream.head == UInt32.max {
             let start = allocate(level: 0)
-            head[term] = start
-            tail[term] = start
-            sliceEnd[term] = start + Self.sliceWords[0] - 1
+            stream.head = start
+            stream.tail = start
+            stream.sliceEnd = start + Self.sliceWords[0] - 1
         }
-        if lastDocument[term] != document {
-            lastDocument[term] = document
-            write(document, term)
-            frequencySlot[term] = write(1, term)
+        if stream.lastDocument != document {
+            stream.lastDocument = document
+            write(document, &stream)
+            stream.frequencySlot = write(1, &stream)
         } else {
-            word(frequencySlot[term]).pointee += 1
+            word(stream.frequencySlot).pointee += 1
         }
-        if let position { write(position, term) }
+        if let position { write(position, &stream) }
+        streams[term] = stream
     }
 
     /// Calls `body` with every word of `term`'s stream, in order.
     func forEachWord(of term: Int, _ body: (UInt32) -> Void) {
-        guard term < head.count, head[term] != UInt32.max else { return }
-        var address = head[term]
+        guard term < streams.count, streams[term].head != UInt32.max else { return }
+        var address = streams[term].head
         var level = 0
         var end = address + Self.sliceWords[0] - 1
-        let last = tail[term]
+        let last = streams[term].tail
         while address != last {
             if address == end {
                 address = word(end).pointee
@@ -82,15 +83,6 @@ final class PostingsBuffer {
         }
     }
 
-    private func newTerm() {
-        head.append(UInt32.max)
-        tail.append(UInt32.max)
-        sliceEnd.append(UInt32.max)
-        level.append(0)
-        lastDocument.append(UInt32.max)
-        frequencySlot.append(UInt32.max)
-    }
-
     @inline(__always)
     private func word(_ address: UInt32) -> UnsafeMutablePointer<UInt32> {
         let page = Int(address >> UInt32(Self.pageShift)), offset = Int(address & UInt32(Self.pageWords - 1))
@@ -98,20 +90,20 @@ final class PostingsBuffer {
         return pages[page] + offset
     }
 
-    /// Appends `value` to `term`'s stream; returns its address.
+    /// Appends `value` to a term's stream; returns its address.
     @inline(__always) @discardableResult
-    private func write(_ value: UInt32, _ term: Int) -> UInt32 {
-        if tail[term] == sliceEnd[term] {
-            let next = min(Int(level[term]) + 1, Self.sliceWords.count - 1)
+    private func write(_ value: UInt32, _ stream: inout Stream) -> UInt32 {
+        if stream.tail == stream.sliceEnd {
+            let next = min(Int(stream.level) + 1, Self.sliceWords.count - 1)
             let start = allocate(level: next)
-            word(sliceEnd[term]).pointee = start
-            level[term] = UInt8(next)
-            tail[term] = start
-            sliceEnd[term] = start + Self.sliceWords[next] - 1
+            word(stream.sliceEnd).pointee = start
+            stream.level = UInt8(next)
+            stream.tail = start
+            stream.sliceEnd = start + Self.sliceWords[next] - 1
         }
-        let address = tail[term]
+        let address = stream.tail
         word(address).pointee = value
-        tail[term] = address + 1
+        stream.tail = address + 1
         return address
     }
 
