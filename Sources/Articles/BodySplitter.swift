@@ -102,25 +102,35 @@ enum BodySplitter {
         var increment: [Double] = []
         var frequency = [Int32](repeating: 0, count: ids.count)
         var touched: [Int32] = []
+        // No count exceeds the number of bigrams, so the increments are tabulated up front.
+        let total = dense.reduce(0) { $0 + $1.count }
+        for count in 0...total {
+            let f = Double(count)
+            increment.append((f + 1) * Foundation.log(f + 2) - f * Foundation.log(f + 1))
+        }
         var cost = Array(repeating: Array(repeating: 0.0, count: lists.count + 1), count: lists.count + 1)
-        for a in 0..<lists.count {
-            for id in touched { frequency[Int(id)] = 0 }
-            touched.removeAll(keepingCapacity: true)
-            var sum = 0.0
-            var n = 0.0
-            for b in a..<lists.count {
-                for id in dense[b] {
-                    let count = Int(frequency[Int(id)])
-                    if count == 0 { touched.append(id) }
-                    while increment.count <= count {
-                        let f = Double(increment.count)
-                        increment.append((f + 1) * Foundation.log(f + 2) - f * Foundation.log(f + 1))
+        increment.withUnsafeBufferPointer { increment in
+            frequency.withUnsafeMutableBufferPointer { frequency in
+                for a in 0..<lists.count {
+                    for id in touched { frequency[Int(id)] = 0 }
+                    touched.removeAll(keepingCapacity: true)
+                    var sum = 0.0
+                    var n = 0.0
+                    var row = cost[a]
+                    for b in a..<lists.count {
+                        dense[b].withUnsafeBufferPointer { ids in
+                            for id in ids {
+                                let count = Int(frequency[Int(id)])
+                                if count == 0 { touched.append(id) }
+                                sum += increment[count]
+                                frequency[Int(id)] = Int32(count + 1)
+                            }
+                        }
+                        n += Double(dense[b].count)
+                        row[b + 1] = n * Foundation.log(n + vocabulary) - sum
                     }
-                    sum += increment[count]
-                    frequency[Int(id)] = Int32(count + 1)
-                    n += 1
+                    cost[a] = row
                 }
-                cost[a][b + 1] = n * Foundation.log(n + vocabulary) - sum
             }
         }
         return cost

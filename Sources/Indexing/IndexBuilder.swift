@@ -66,11 +66,23 @@ public final class IndexBuilder {
             let f = Int(field.rawValue)
             var dictionary: [String: PostingList] = [:]
             dictionary.reserveCapacity(terms[f].count)
-            for id in 0..<terms[f].count {
-                var list = PostingList()
+            let table = terms[f], buffer = postings[f]
+            for id in 0..<table.count {
                 flat.removeAll(keepingCapacity: true)
-                postings[f].forEachWord(of: id) { flat.append($0) }
+                buffer.forEachWord(of: id) { flat.append($0) }
+                // Exact sizes first (a pass over the stream), so the lists are allocated once.
+                var documents = 0
                 var i = 0
+                while i < flat.count {
+                    documents += 1
+                    i += field.hasPositions ? 2 + Int(flat[i + 1]) : 2
+                }
+                var list = PostingList()
+                list.documents.reserveCapacity(documents)
+                list.termFrequencies.reserveCapacity(documents)
+                list.positionStarts.reserveCapacity(documents + 1)
+                if field.hasPositions { list.positions.reserveCapacity(flat.count - 2 * documents) }
+                i = 0
                 while i < flat.count {
                     let doc = DocID(flat[i]), tf = flat[i + 1]
                     if field.hasPositions {
@@ -81,7 +93,7 @@ public final class IndexBuilder {
                         i += 2
                     }
                 }
-                dictionary[terms[f].string(id)] = list
+                dictionary[table.string(id)] = list
             }
             index.postings[f] = dictionary
             postings[f] = PostingsBuffer()
