@@ -72,7 +72,7 @@ let benchmarks: @Sendable () -> Void = {
         var encoded = 0
         for window in state.windows {
             ordinals[window.path, default: 0] += builder.add(window, firstOrdinal: ordinals[window.path, default: 0])
-            if builder.estimatedMemory > flushBudget {
+            if builder.memoryFootprint > flushBudget {
                 encoded += SegmentFile.encode(builder.finish(), analyzerVersion: Analyzer.version).count
                 builder = try IndexBuilder(layout: .journal, bigrams: true)
             }

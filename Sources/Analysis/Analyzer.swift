@@ -115,11 +115,22 @@ public final class Analyzer {
     /// Calls `body` for every token of normalised UTF-8 text, in order (a kept-whole word before
     /// its parts).
     public func forEachToken(in utf8: [UInt8], _ body: (Token) -> Void) {
+        utf8.withUnsafeBufferPointer { buffer in
+            forEachTokenSpan(in: utf8) { span in
+                let term = String(decoding: UnsafeBufferPointer(rebasing: buffer[span.start..<span.end]), as: UTF8.self)
+                body(Token(term: term, start: span.start, end: span.end, position: span.position, kind: span.kind, role: span.role))
+            }
+        }
+    }
+
+    /// As `forEachToken`, without making each term a `String`: the term of a span is
+    /// `utf8[span.start..<span.end]`.
+    public func forEachTokenSpan(in utf8: [UInt8], _ body: (TokenSpan) -> Void) {
         withoutActuallyEscaping(body) { body in utf8.withUnsafeBufferPointer { buffer in
             spans.removeAll(keepingCapacity: true)
             // ICU reports failures only for invalid arguments; an empty text has no tokens.
             try? breaker.forEachSpan(in: buffer) { spans.append($0) }
-            var emitter = Emitter(buffer: buffer, body: body)
+            var emitter = Emitter(body: body)
             var i = 0
             while i < spans.count {
                 guard spans[i].kind != .none else {
@@ -141,13 +152,8 @@ public final class Analyzer {
 
     /// Emits tokens and numbers their positions.
     private struct Emitter {
-        let buffer: UnsafeBufferPointer<UInt8>
-        let body: (Token) -> Void
+        let body: (TokenSpan) -> Void
         var position = 0
-
-        func term(_ start: Int, _ end: Int) -> String {
-            String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self)
-        }
 
         mutating func word(_ span: WordSpan) {
             guard let kind = TokenKind(span.kind) else { return }
@@ -155,7 +161,7 @@ public final class Analyzer {
         }
 
         mutating func emit(_ start: Int, _ end: Int, _ kind: TokenKind, _ role: TokenRole) {
-            body(Token(term: term(start, end), start: start, end: end, position: position, kind: kind, role: role))
+            body(TokenSpan(start: start, end: end, position: position, kind: kind, role: role))
             if role != .whole { position += 1 }
         }
     }

@@ -32,6 +32,31 @@ public struct NormalizedText: Sendable, Equatable {
         return low..<(high + 1)
     }
 
+    /// Appends `scalars[i]`, from source byte `sources[i]`, for every i (as `append(scalar:source:)`).
+    mutating func append(scalars: [UInt32], sources: [Int32]) {
+        for i in scalars.indices {
+            let v = scalars[i], source = sources[i]
+            if v < 0x80 {
+                utf8.append(UInt8(v))
+                sourceOffsets.append(source)
+            } else if v < 0x800 {
+                utf8.append(UInt8(0xC0 | v >> 6))
+                utf8.append(UInt8(0x80 | v & 0x3F))
+                sourceOffsets.append(source)
+                sourceOffsets.append(source)
+            } else if v < 0x10000 && !(v >= 0xD800 && v <= 0xDFFF) {
+                utf8.append(UInt8(0xE0 | v >> 12))
+                utf8.append(UInt8(0x80 | v >> 6 & 0x3F))
+                utf8.append(UInt8(0x80 | v & 0x3F))
+                sourceOffsets.append(source)
+                sourceOffsets.append(source)
+                sourceOffsets.append(source)
+            } else {
+                append(scalar: v, source: source)
+            }
+        }
+    }
+
     mutating func append(scalar: UInt32, source: Int32) {
         let start = utf8.count
         let s = Unicode.Scalar(scalar) ?? "\u{FFFD}"

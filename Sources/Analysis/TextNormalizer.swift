@@ -26,8 +26,15 @@ public struct SourceLine: Sendable, Equatable {
 public final class TextNormalizer {
     private let folder: CompatibilityFolder
     private let simplified = VariantFolding.traditionalToSimplified
-    private var scalars: [UInt32] = []
-    private var offsets: [Int32] = []
+    // Scratch, reused from line to line: a normaliser is used by one thread at a time, so the
+    // runtime's exclusivity checks are left out.
+    @exclusivity(unchecked) private var scalars: [UInt32] = []
+    @exclusivity(unchecked) private var offsets: [Int32] = []
+    /// The fold of each BMP code point the folder has been asked about (`unknown` until then):
+    /// one scalar (spaces already made U+0020), or `notOne` when it folds to none or several.
+    @exclusivity(unchecked) private var foldedBMP: [UInt32] = []
+    private static let unknown: UInt32 = 0xFFFF_FFFF
+    private static let notOne: UInt32 = 0xFFFF_FFFE
 
     public init() throws {
         folder = try CompatibilityFolder()
@@ -56,7 +63,7 @@ public final class TextNormalizer {
                         && !CharacterClass.endsSentence(before)
                     if !join { output.append(scalar: 0x0A, source: Int32(line.range.lowerBound)) }
                 }
-                for i in 0..<scalars.count { output.append(scalar: scalars[i], source: offsets[i]) }
+                output.append(scalars: scalars, sources: offsets)
                 previousLast = last
                 previousStandsAlone = line.standsAlone
             }
@@ -104,11 +111,25 @@ public final class TextNormalizer {
                 scalars.append(scalar)
                 offsets.append(Int32(i))
             } else {
-                folded.removeAll(keepingCapacity: true)
-                folder.fold(Unicode.Scalar(scalar) ?? "\u{FFFD}", into: &folded)
-                for s in folded.unicodeScalars {
-                    scalars.append(CharacterClass.isSpace(s.value) ? 0x20 : s.value)
+                if scalar < 0x10000 && foldedBMP.isEmpty { foldedBMP = Array(repeating: Self.unknown, count: 0x10000) }
+                var one = scalar < 0x10000 ? foldedBMP[Int(scalar)] : Self.notOne
+                if one == Self.unknown {
+                    folded.removeAll(keepingCapacity: true)
+                    folder.fold(Unicode.Scalar(scalar) ?? "\u{FFFD}", into: &folded)
+                    let values = folded.unicodeScalars.map { CharacterClass.isSpace($0.value) ? 0x20 : $0.value }
+                    one = values.count == 1 ? values[0] : Self.notOne
+                    foldedBMP[Int(scalar)] = one
+                }
+                if one != Self.notOne {
+                    scalars.append(one)
                     offsets.append(Int32(i))
+                } else {
+                    folded.removeAll(keepingCapacity: true)
+                    folder.fold(Unicode.Scalar(scalar) ?? "\u{FFFD}", into: &folded)
+                    for s in folded.unicodeScalars {
+                        scalars.append(CharacterClass.isSpace(s.value) ? 0x20 : s.value)
+                        offsets.append(Int32(i))
+                    }
                 }
             }
             i += length

@@ -46,3 +46,26 @@ public struct Token: Sendable, Equatable, CustomStringConvertible {
         return "\(mark)\(term)@\(position)[\(start)..<\(end)]"
     }
 }
+
+/// A token as a byte range of the normalised text, without its term as a `String` (the term is
+/// the text's bytes `start..<end`): what indexing reads, sparing a string per token.
+public struct TokenSpan: Sendable, Equatable {
+    /// Byte range in the normalised text.
+    public var start: Int
+    public var end: Int
+    /// As `Token.position`.
+    public var position: Int
+    public var kind: TokenKind
+    public var role: TokenRole
+
+    public init(start: Int, end: Int, position: Int, kind: TokenKind, role: TokenRole = .word) {
+        self.start = start
+        self.end = end
+        self.position = position
+        self.kind = kind
+        self.role = role
+    }
+
+    /// Takes a position of its own (a word or a part).
+    public var isPositional: Bool { role != .whole }
+}

@@ -47,25 +47,9 @@ enum BodySplitter {
         // cost[a][b]: how poorly paragraphs a..<b hang together as one text, as the code length
         // of their bigrams under the text's own smoothed unigram model (Utiyama & Isahara,
         // 2001): a speech repeats its own words, so splitting between speeches saves bits.
-        let paragraphLists: [[UInt64]] = paragraphs.map { paragraph in
+        let cost = cohesionCosts(paragraphs.map { paragraph in
             paragraph.filter { !lines[$0].isBlank }.flatMap { bigramList(of: lines[$0].plain) }
-        }
-        let vocabulary = Double(Set(paragraphLists.joined()).count)
-        var cost = Array(repeating: Array(repeating: 0.0, count: paragraphs.count + 1), count: paragraphs.count + 1)
-        for a in 0..<paragraphs.count {
-            var frequency: [UInt64: Int] = [:]
-            var sum = 0.0
-            var n = 0.0
-            for b in a..<paragraphs.count {
-                for bigram in paragraphLists[b] {
-                    let f = Double(frequency[bigram, default: 0])
-                    sum += (f + 1) * Foundation.log(f + 2) - f * Foundation.log(f + 1)
-                    frequency[bigram, default: 0] += 1
-                    n += 1
-                }
-                cost[a][b + 1] = n * Foundation.log(n + vocabulary) - sum
-            }
-        }
+        })
         // best[h][p]: the best total for giving paragraphs 0..<p to headers 0...h.
         let p = paragraphs.count
         var best = Array(repeating: Array(repeating: -Double.infinity, count: p + 1), count: count)
@@ -95,6 +79,61 @@ enum BodySplitter {
         }
         bounds.insert(0, at: 0)
         return (0..<count).map { h in paragraphs[bounds[h]..<bounds[h + 1]].flatMap { $0 } }
+    }
+
+    /// `cost[a][b]` for every `a <= b`: the code length of the bigrams of paragraphs `a..<b`
+    /// under their own add-one smoothed unigram model, `n·log(n + V) − Σ log-factorial terms`.
+    ///
+    /// O(P × bigrams) for P paragraphs: bigrams become dense ids (counts in an array, not a
+    /// dictionary), and each count's increment `(f+1)·log(f+2) − f·log(f+1)` is computed once per
+    /// count and reused, in the same order of summation, so the costs are bit for bit those of
+    /// the direct formula.
+    static func cohesionCosts(_ lists: [[UInt64]]) -> [[Double]] {
+        var ids: [UInt64: Int32] = [:]
+        let dense: [[Int32]] = lists.map { list in
+            list.map { bigram in
+                if let id = ids[bigram] { return id }
+                let id = Int32(ids.count)
+                ids[bigram] = id
+                return id
+            }
+        }
+        let vocabulary = Double(ids.count)
+        var increment: [Double] = []
+        var frequency = [Int32](repeating: 0, count: ids.count)
+        var touched: [Int32] = []
+        // No count exceeds the number of bigrams, so the increments are tabulated up front.
+        let total = dense.reduce(0) { $0 + $1.count }
+        for count in 0...total {
+            let f = Double(count)
+            increment.append((f + 1) * Foundation.log(f + 2) - f * Foundation.log(f + 1))
+        }
+        var cost = Array(repeating: Array(repeating: 0.0, count: lists.count + 1), count: lists.count + 1)
+        increment.withUnsafeBufferPointer { increment in
+            frequency.withUnsafeMutableBufferPointer { frequency in
+                for a in 0..<lists.count {
+                    for id in touched { frequency[Int(id)] = 0 }
+                    touched.removeAll(keepingCapacity: true)
+                    var sum = 0.0
+                    var n = 0.0
+                    var row = cost[a]
+                    for b in a..<lists.count {
+                        dense[b].withUnsafeBufferPointer { ids in
+                            for id in ids {
+                                let count = Int(frequency[Int(id)])
+                                if count == 0 { touched.append(id) }
+                                sum += increment[count]
+                                frequency[Int(id)] = Int32(count + 1)
+                            }
+                        }
+                        n += Double(dense[b].count)
+                        row[b + 1] = n * Foundation.log(n + vocabulary) - sum
+                    }
+                    cost[a] = row
+                }
+            }
+        }
+        return cost
     }
 
     /// Groups the segment's lines into paragraphs (leading blank lines go with what follows).

@@ -56,7 +56,11 @@ struct LineClassifier {
         if !hasSentencePunctuation, let byline = Self.officeByline(plain) { return (byline, nil) }
         let inline = Self.inlineAuthorNote(plain)
         if markdownHeading { return (.heading, inline) }
-        let endsWithComma = scalars.last.map { [0xFF0C, 0x2C, 0x3001, 0xFF1A, 0x3A].contains($0.value) } ?? false
+        let endsWithComma: Bool
+        switch scalars.last?.value {
+        case 0xFF0C, 0x2C, 0x3001, 0xFF1A, 0x3A: endsWithComma = true
+        default: endsWithComma = false
+        }
         if length <= 40 && !scalars.contains(where: { CharacterClass.endsSentence($0.value) && $0.value != 0x2E || $0.value == 0xFF01 || $0.value == 0xFF1F })
             && !endsWithComma && !fillsWidth(length)
         {
@@ -67,6 +71,8 @@ struct LineClassifier {
 
     /// `(作者系张掖市政协党组书记、主席)` on a line of its own.
     static func authorNote(_ plain: String) -> String? {
+        // Most lines open with neither bracket: answer before copying the scalars.
+        guard let first = plain.unicodeScalars.first, first == "(" || first == "（" else { return nil }
         let s = Array(plain.unicodeScalars)
         guard s.count > 5, s.first == "(" || s.first == "（", s.last == ")" || s.last == "）" else { return nil }
         let inner = String(String.UnicodeScalarView(s[1..<(s.count - 1)])).trimmingSpaces
@@ -78,6 +84,7 @@ struct LineClassifier {
 
     /// Running text that ends with `(作者系…)`.
     static func inlineAuthorNote(_ plain: String) -> String? {
+        guard let last = plain.unicodeScalars.last, last == ")" || last == "）" else { return nil }
         let s = Array(plain.unicodeScalars)
         guard s.count > 6, s.last == ")" || s.last == "）" else { return nil }
         var i = s.count - 3
@@ -101,6 +108,8 @@ struct LineClassifier {
     /// `滦州市政协主席、党组书记 崔敬民`, `自治区政协副秘书长、民革宁夏区委会副主委 徐 勇`:
     /// an office word, a space, then a name of two to four ideographs (possibly letter-spaced).
     static func officeByline(_ plain: String) -> LineRole? {
+        // At most 50 scalars, so at most 200 bytes: a longer line is answered without a copy.
+        guard plain.utf8.count <= 200 else { return nil }
         let scalars = Array(plain.unicodeScalars)
         guard scalars.count <= 50 else { return nil }
         // Take the name from the end: ideographs, allowing single spaces between single ones.

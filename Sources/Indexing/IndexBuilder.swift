@@ -8,12 +8,13 @@ public final class IndexBuilder {
     private let layout: CorpusLayout
     private let bigrams: Bool
     private var index = InvertedIndex()
-    /// Per field: terms interned by bytes, and for each term id its postings under construction
-    /// as one flat array — `doc, tf, positions…` per document (no positions without them).
-    private var terms: [TermTable] = Array(repeating: TermTable(), count: Field.allCases.count)
-    private var postings: [[[UInt32]]] = Array(repeating: [], count: Field.allCases.count)
-    /// Scratch: (term id, position) of one field of one document.
-    private var occurrences: [(term: Int32, position: UInt32)] = []
+    /// Per field: terms interned by bytes, and each term's postings under construction.
+    private var terms: [TermTable] = Field.allCases.map { _ in TermTable() }
+    private var postings: [PostingsBuffer] = Field.allCases.map { _ in PostingsBuffer() }
+    /// Scratch: the tokens of one field of one document.
+    private var spans: [TokenSpan] = []
+    /// Bytes held by the stored documents (estimated from their strings' and arrays' sizes).
+    private var documentBytes = 0
     public private(set) var tokenCount = 0
 
     /// `bigrams`: also index the `grams` field (character bigrams of every text field).
@@ -47,34 +48,55 @@ public final class IndexBuilder {
     /// Documents added so far.
     public var documentCount: Int { index.documents.count }
 
-    /// A rough count of the bytes the builder holds (postings, positions, stored text): the
-    /// writer flushes a segment when it passes its budget.
-    public private(set) var estimatedMemory = 0
+    /// The bytes the builder holds: postings (their arenas, by page), the term tables, field
+    /// lengths and stored documents (by capacity, with each heap string and array's header), so
+    /// that a writer flushing at its budget holds about its budget. O(1).
+    public var memoryFootprint: Int {
+        var bytes = documentBytes + index.documents.capacity * MemoryLayout<StoredDocument>.stride
+        for f in 0..<Field.allCases.count {
+            bytes += postings[f].footprint + terms[f].footprint + index.fieldLengths[f].capacity * 4
+        }
+        return bytes
+    }
 
     /// The finished index (the builder can be discarded afterwards).
     public func finish() -> InvertedIndex {
+        var flat: [UInt32] = []
         for field in Field.allCases {
             let f = Int(field.rawValue)
             var dictionary: [String: PostingList] = [:]
             dictionary.reserveCapacity(terms[f].count)
-            for id in 0..<terms[f].count {
-                var list = PostingList()
-                let flat = postings[f][id]
+            let table = terms[f], buffer = postings[f]
+            for id in 0..<table.count {
+                flat.removeAll(keepingCapacity: true)
+                buffer.forEachWord(of: id) { flat.append($0) }
+                // Exact sizes first (a pass over the stream), so the lists are allocated once.
+                var documents = 0
                 var i = 0
+                while i < flat.count {
+                    documents += 1
+                    i += field.hasPositions ? 2 + Int(flat[i + 1]) : 2
+                }
+                var list = PostingList()
+                list.documents.reserveCapacity(documents)
+                list.termFrequencies.reserveCapacity(documents)
+                list.positionStarts.reserveCapacity(documents + 1)
+                if field.hasPositions { list.positions.reserveCapacity(flat.count - 2 * documents) }
+                i = 0
                 while i < flat.count {
                     let doc = DocID(flat[i]), tf = flat[i + 1]
                     if field.hasPositions {
-                        list.append(doc, positions: Array(flat[(i + 2)..<(i + 2 + Int(tf))]))
+                        list.append(doc, positions: flat[(i + 2)..<(i + 2 + Int(tf))])
                         i += 2 + Int(tf)
                     } else {
                         list.append(doc, frequency: tf)
                         i += 2
                     }
                 }
-                dictionary[terms[f].string(id)] = list
+                dictionary[table.string(id)] = list
             }
             index.postings[f] = dictionary
-            postings[f] = []
+            postings[f] = PostingsBuffer()
         }
         return index
     }
@@ -85,14 +107,17 @@ public final class IndexBuilder {
         let title = normalizer.normalize(lines: article.titleLines, in: bytes)
         let author = normalizer.normalize([article.author, article.affiliation].compactMap { $0 }.joined(separator: " "))
         let body = normalizer.normalize(lines: article.body, in: bytes)
-        let fields = [(Field.title, analyzer.tokens(of: title)), (.author, analyzer.tokens(of: author)), (.body, analyzer.tokens(of: body))]
-        var grams = 0
-        occurrencesOfGrams.removeAll(keepingCapacity: true)
-        for (field, tokens) in fields {
-            addField(field, tokens, doc)
-            if bigrams { grams = collectBigrams(tokens, startingAt: grams) }
+        var gramPosition = 0
+        var gramCount = 0
+        for (field, text) in [(Field.title, title), (.author, author), (.body, body)] {
+            spans.removeAll(keepingCapacity: true)
+            analyzer.forEachTokenSpan(in: text.utf8) { spans.append($0) }
+            text.utf8.withUnsafeBytes { buffer in
+                addField(field, buffer, doc)
+                if bigrams { (gramPosition, gramCount) = addBigrams(buffer, doc, startingAt: gramPosition, count: gramCount) }
+            }
         }
-        addOccurrences(&occurrencesOfGrams, .grams, doc, length: occurrencesOfGrams.count)
+        index.fieldLengths[Int(Field.grams.rawValue)].append(UInt32(gramCount))
 
         // The body's source lines as they are, for display.
         var text: [UInt8] = []
@@ -102,96 +127,80 @@ public final class IndexBuilder {
             text.append(contentsOf: bytes[line.range])
             bodyLines.append(.init(number: lineOffset + Self.lineNumber(of: line.range.lowerBound, lineStarts), standsAlone: line.standsAlone))
         }
-        index.documents.append(StoredDocument(
+        let document = StoredDocument(
             key: article.documentKey, file: article.file, title: article.title, subtitle: article.subtitle,
             titleIsDerived: article.titleIsDerived, author: article.author, affiliation: article.affiliation,
             lineStart: article.bodyLines.lowerBound, lineEnd: article.bodyLines.upperBound, lineRanges: article.lineRanges,
-            body: String(decoding: text, as: UTF8.self), bodyLines: bodyLines))
-        estimatedMemory += text.count + 64 * bodyLines.count + 256
+            body: String(decoding: text, as: UTF8.self), bodyLines: bodyLines)
+        documentBytes += Self.heapBytes(of: document)
+        index.documents.append(document)
     }
 
-    private var occurrencesOfGrams: [(term: Int32, position: UInt32)] = []
-
-    private func addField(_ field: Field, _ tokens: [Token], _ doc: DocID) {
-        let f = Int(field.rawValue)
-        occurrences.removeAll(keepingCapacity: true)
-        for token in tokens {
-            var term = token.term
-            let id = term.withUTF8 { terms[f].intern(UnsafeRawBufferPointer($0)) }
-            occurrences.append((Int32(id), UInt32(token.position)))
+    /// The heap bytes a stored document holds beyond its own struct: its strings longer than
+    /// fit inline (15 bytes) and its arrays, each with a 32-byte header and malloc's 16 bytes.
+    static func heapBytes(of document: StoredDocument) -> Int {
+        func string(_ s: String?) -> Int {
+            guard let count = s?.utf8.count, count > 15 else { return 0 }
+            return 48 + count
         }
-        // A field's length counts positions: a kept-whole word shares its first part's (as
-        // Lucene's discountOverlaps).
-        let length = tokens.reduce(0) { $0 + ($1.isPositional ? 1 : 0) }
+        func array(_ count: Int, _ stride: Int) -> Int { count == 0 ? 0 : 48 + count * stride }
+        return string(document.key) + string(document.file) + string(document.title) + string(document.subtitle)
+            + string(document.author) + string(document.affiliation) + string(document.body)
+            + array(document.lineRanges.count, MemoryLayout<ClosedRange<Int>>.stride)
+            + array(document.bodyLines.count, MemoryLayout<StoredDocument.BodyLine>.stride)
+    }
+
+    /// Interns the tokens of one field (`spans`, over `text`) and adds their occurrences.
+    private func addField(_ field: Field, _ text: UnsafeRawBufferPointer, _ doc: DocID) {
+        let f = Int(field.rawValue)
+        let terms = terms[f], postings = postings[f]
+        var length = 0
+        for span in spans {
+            let id = terms.intern(UnsafeRawBufferPointer(rebasing: text[span.start..<span.end]))
+            postings.add(term: id, document: doc.rawValue, position: UInt32(span.position))
+            // A field's length counts positions: a kept-whole word shares its first part's (as
+            // Lucene's discountOverlaps).
+            if span.isPositional { length += 1 }
+        }
         tokenCount += length
-        addOccurrences(&occurrences, field, doc, length: length)
-    }
-
-    /// Groups one field's occurrences by term and appends them to the postings.
-    private func addOccurrences(_ list: inout [(term: Int32, position: UInt32)], _ field: Field, _ doc: DocID, length: Int) {
-        let f = Int(field.rawValue)
-        while postings[f].count < terms[f].count { postings[f].append([]) }
-        list.sort { UInt64(UInt32(bitPattern: $0.term)) << 32 | UInt64($0.position) < UInt64(UInt32(bitPattern: $1.term)) << 32 | UInt64($1.position) }
-        var i = 0
-        while i < list.count {
-            let term = Int(list[i].term)
-            var j = i
-            while j < list.count && list[j].term == list[i].term { j += 1 }
-            if postings[f][term].isEmpty { estimatedMemory += 64 + terms[f].bytes(term).count }
-            postings[f][term].append(doc.rawValue)
-            postings[f][term].append(UInt32(j - i))
-            if field.hasPositions {
-                for k in i..<j { postings[f][term].append(list[k].position) }
-                estimatedMemory += 8 + 4 * (j - i)
-            } else {
-                estimatedMemory += 8
-            }
-            i = j
-        }
         index.fieldLengths[f].append(UInt32(length))
     }
 
-    /// Interns the character bigrams of runs of adjacent ideographic tokens (as
-    /// `Analyzer.characterBigrams`, without building tokens). Returns the next position.
-    private func collectBigrams(_ tokens: [Token], startingAt start: Int) -> Int {
+    /// Adds the character bigrams of runs of adjacent ideographic tokens of one field (`spans`,
+    /// over `text`), as `Analyzer.characterBigrams` numbers them, without building tokens: a
+    /// bigram's bytes are its two characters', adjacent in the text. Returns the next position
+    /// and the number of bigrams so far.
+    private func addBigrams(_ text: UnsafeRawBufferPointer, _ doc: DocID, startingAt start: Int, count: Int) -> (Int, Int) {
         let g = Int(Field.grams.rawValue)
+        let terms = terms[g], postings = postings[g]
         var position = start
-        var previous: (scalar: UInt32, bytes: (UInt8, UInt8, UInt8, UInt8), count: Int)? = nil
+        var count = count
+        var previous: Int? = nil  // byte offset of the previous ideograph of the run
         var previousEnd = -1
-        var buffer = [UInt8](repeating: 0, count: 8)
-        for token in tokens where token.isPositional {  // a kept-whole word: its parts follow
-            if token.start < previousEnd { continue }  // an alternative reading of text already seen
-            if token.kind != .ideographic || token.start != previousEnd {
+        for span in spans where span.isPositional {  // a kept-whole word: its parts follow
+            if span.start < previousEnd { continue }  // an alternative reading of text already seen
+            if span.kind != .ideographic || span.start != previousEnd {
                 if previous != nil { position += 1 }
                 previous = nil
             }
-            previousEnd = token.end
-            guard token.kind == .ideographic else { continue }
-            for scalar in token.term.unicodeScalars {
-                var encoded: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
-                var n = 0
-                UTF8.encode(scalar) { byte in
-                    switch n {
-                    case 0: encoded.0 = byte
-                    case 1: encoded.1 = byte
-                    case 2: encoded.2 = byte
-                    default: encoded.3 = byte
-                    }
-                    n += 1
-                }
+            previousEnd = span.end
+            guard span.kind == .ideographic else { continue }
+            var i = span.start
+            while i < span.end {
+                var next = i + 1
+                while next < span.end && text[next] & 0xC0 == 0x80 { next += 1 }
                 if let p = previous {
-                    var k = 0
-                    for byte in [p.bytes.0, p.bytes.1, p.bytes.2, p.bytes.3].prefix(p.count) { buffer[k] = byte; k += 1 }
-                    for byte in [encoded.0, encoded.1, encoded.2, encoded.3].prefix(n) { buffer[k] = byte; k += 1 }
-                    let id = buffer.withUnsafeBytes { terms[g].intern(UnsafeRawBufferPointer(rebasing: $0[0..<k])) }
-                    occurrencesOfGrams.append((Int32(id), UInt32(position)))
+                    let id = terms.intern(UnsafeRawBufferPointer(rebasing: text[p..<next]))
+                    postings.add(term: id, document: doc.rawValue, position: nil)
+                    count += 1
                     position += 1
                 }
-                previous = (scalar.value, encoded, n)
+                previous = i
+                i = next
             }
         }
         if previous != nil { position += 1 }
-        return position + 1
+        return (position + 1, count)
     }
 
     /// Byte offset where each line starts (line breaks as the splitter counts them).

@@ -331,7 +331,7 @@ final class SegmentWorker: @unchecked Sendable {
         var first = builder.documentCount
         let outcome = try writer.reader.forEachWindow(file) { window in
             ordinal += builder.add(window, firstOrdinal: ordinal)
-            if builder.estimatedMemory > budget {
+            if builder.memoryFootprint > budget {
                 pending.append(Manifest.SourceFile(
                     path: file.path, size: file.size, contentHash: file.hashString, segment: "",
                     firstDocument: first, documentCount: builder.documentCount - first))

@@ -1,80 +1,107 @@
 /// Interns terms as dense ids, keyed by their UTF-8 bytes: no `String` hashing (which normalises)
-/// and no allocation per lookup. Open addressing with linear probing; grows at 50% load.
-struct TermTable {
+/// and no allocation per lookup. Open addressing with linear probing; grows at 50% load. Each slot
+/// holds the id and the top half of the term's hash, so a probe compares bytes only on a likely
+/// match and never reads a term it passes over.
+///
+/// Not thread-safe (one builder, one thread), so the runtime's exclusivity checks are left out.
+final class TermTable {
     /// Every term's bytes, one after another.
-    private(set) var arena: [UInt8] = []
+    @exclusivity(unchecked) private(set) var arena: [UInt8] = []
     /// Term i is `arena[starts[i]..<starts[i + 1]]`.
-    private(set) var starts: [Int] = [0]
-    private var hashes: [UInt64] = []
-    private var slots: [Int32] = Array(repeating: -1, count: 1024)
+    @exclusivity(unchecked) private(set) var starts: [Int32] = [0]
+    /// `hash >> 32 << 32 | (id + 1)`; 0 is an empty slot.
+    @exclusivity(unchecked) private var slots: [UInt64] = Array(repeating: 0, count: 1024)
 
-    var count: Int { hashes.count }
+    var count: Int { starts.count - 1 }
 
+    /// Bytes held (by capacity).
+    var footprint: Int { arena.capacity + 4 * starts.capacity + 8 * slots.capacity }
+
+    /// A 64-bit hash of a short key, eight bytes at a time.
     @inline(__always)
     static func hash(_ key: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key {
-            h ^= UInt64(byte)
-            h = h &* 0x100_0000_01b3
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
+        var i = 0
+        while i + 8 <= key.count {
+            h = (h ^ key.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            i += 8
         }
-        return h ^ (h >> 29)
+        if i < key.count {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < key.count {
+                tail |= UInt64(key[i]) << shift
+                shift += 8
+                i += 1
+            }
+            h = (h ^ tail) &* 0xFF51_AFD7_ED55_8CCD
+        }
+        h ^= h >> 29
+        h = h &* 0xC4CE_B9FE_1A85_EC53
+        return h ^ (h >> 32)
     }
 
     /// The id of `key`, adding it when new.
-    mutating func intern(_ key: UnsafeRawBufferPointer) -> Int {
+    func intern(_ key: UnsafeRawBufferPointer) -> Int {
         let h = Self.hash(key)
-        var mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let id = Int(slots[i])
-            if id < 0 { break }
-            if hashes[id] == h && equals(id, key) { return id }
-            i = (i + 1) & mask
+        let tag = h & 0xFFFF_FFFF_0000_0000
+        let found: Int? = slots.withUnsafeBufferPointer { slots in
+            starts.withUnsafeBufferPointer { starts in
+                arena.withUnsafeBufferPointer { arena in
+                    let mask = slots.count - 1
+                    var i = Int(truncatingIfNeeded: h) & mask
+                    while true {
+                        let slot = slots[i]
+                        if slot == 0 { return nil }
+                        if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                            let id = Int(slot & 0xFFFF_FFFF) - 1
+                            let start = Int(starts[id]), end = Int(starts[id + 1])
+                            if end - start == key.count {
+                                var k = 0
+                                while k < key.count && arena[start + k] == key[k] { k += 1 }
+                                if k == key.count { return id }
+                            }
+                        }
+                        i = (i + 1) & mask
+                    }
+                }
+            }
         }
-        let id = hashes.count
-        hashes.append(h)
+        if let found { return found }
+        let id = count
+        precondition(arena.count + key.count < Int(Int32.max), "term table over 2 GB")
         arena.append(contentsOf: key)
-        starts.append(arena.count)
-        if hashes.count * 2 > slots.count {
-            grow()
-            mask = slots.count - 1
-            i = Int(truncatingIfNeeded: h) & mask
-            while slots[i] >= 0 { i = (i + 1) & mask }
-        }
-        slots[i] = Int32(id)
+        starts.append(Int32(arena.count))
+        if (id + 1) * 2 > slots.count { grow() }
+        place(tag | UInt64(id + 1), hash: h)
         return id
     }
 
-    mutating func intern(_ term: String) -> Int {
+    func intern(_ term: String) -> Int {
         var term = term
         return term.withUTF8 { intern(UnsafeRawBufferPointer($0)) }
     }
 
-    @inline(__always)
-    private func equals(_ id: Int, _ key: UnsafeRawBufferPointer) -> Bool {
-        let start = starts[id], end = starts[id + 1]
-        guard end - start == key.count else { return false }
-        return arena.withUnsafeBytes { memcmp($0.baseAddress! + start, key.baseAddress!, key.count) == 0 }
+    private func place(_ slot: UInt64, hash: UInt64) {
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while slots[i] != 0 { i = (i + 1) & mask }
+        slots[i] = slot
     }
 
-    private mutating func grow() {
-        var bigger = [Int32](repeating: -1, count: slots.count * 2)
-        let mask = bigger.count - 1
-        for id in 0..<hashes.count {
-            var i = Int(truncatingIfNeeded: hashes[id]) & mask
-            while bigger[i] >= 0 { i = (i + 1) & mask }
-            bigger[i] = Int32(id)
+    /// Doubles the slots; hashes are recomputed from the terms' bytes.
+    private func grow() {
+        slots = [UInt64](repeating: 0, count: slots.count * 2)
+        arena.withUnsafeBytes { arena in
+            for id in 0..<count {
+                let h = Self.hash(UnsafeRawBufferPointer(rebasing: arena[Int(starts[id])..<Int(starts[id + 1])]))
+                place(h & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1), hash: h)
+            }
         }
-        slots = bigger
     }
 
-    func bytes(_ id: Int) -> ArraySlice<UInt8> { arena[starts[id]..<starts[id + 1]] }
+    func bytes(_ id: Int) -> ArraySlice<UInt8> { arena[Int(starts[id])..<Int(starts[id + 1])] }
 
     func string(_ id: Int) -> String { String(decoding: bytes(id), as: UTF8.self) }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
