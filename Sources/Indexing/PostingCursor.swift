@@ -28,8 +28,8 @@ public final class PostingCursor {
     private var block = -1
     private var count = 0
     private var index = 0
-    private let ids = UnsafeMutablePointer<UInt32>.allocate(capacity: PostingsEncoder.blockSize)
-    private let frequencies = UnsafeMutablePointer<UInt32>.allocate(capacity: PostingsEncoder.blockSize)
+    private let ids: UnsafeMutablePointer<UInt32>
+    private let frequencies: UnsafeMutablePointer<UInt32>
 
     private var positionsBlock = -1
     private var positionsIndex = 0
@@ -53,12 +53,21 @@ public final class PostingCursor {
                 return UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(copy)[0..<bytes.count])
             }
         }
-        self.docs = try view(docs, "a postings block")
-        self.positionBytes = try view(positions, "a positions block")
+        let blockCount = (documentFrequency + PostingsEncoder.blockSize - 1) / PostingsEncoder.blockSize
+        let blocksStart = blockCount > 1 ? blockCount * PostingsEncoder.skipEntrySize : 0
+        do {
+            self.docs = try view(docs, "a postings block")
+            self.positionBytes = try view(positions, "a positions block")
+            guard documentFrequency > 0, blocksStart <= self.docs.count else { throw file.damaged("postings shorter than their skip table") }
+        } catch {
+            for buffer in owned { buffer.deallocate() }
+            throw error
+        }
         self.owned = owned
-        blockCount = (documentFrequency + PostingsEncoder.blockSize - 1) / PostingsEncoder.blockSize
-        blocksStart = blockCount > 1 ? blockCount * PostingsEncoder.skipEntrySize : 0
-        guard documentFrequency > 0, blocksStart <= self.docs.count else { throw file.damaged("postings shorter than their skip table") }
+        self.blockCount = blockCount
+        self.blocksStart = blocksStart
+        ids = .allocate(capacity: PostingsEncoder.blockSize)
+        frequencies = .allocate(capacity: PostingsEncoder.blockSize)
     }
 
     deinit {
@@ -136,6 +145,7 @@ public final class PostingCursor {
             frequencies[i] &+= 1
         }
         guard previous < UInt64(documentCount) else { throw file.damaged("a posting names document \(previous) of \(documentCount)") }
+        guard blockCount == 1 || previous == UInt64(skip(b, 0)) else { throw file.damaged("a skip entry disagrees with its postings block") }
         block = b
         count = n
         index = 0
@@ -144,12 +154,13 @@ public final class PostingCursor {
     /// Moves to the next posting.
     @discardableResult
     public func next() throws -> Int {
+        guard doc != Self.end else { return doc }
         if block >= 0 && index + 1 < count {
             index += 1
             doc = Int(ids[index])
             return doc
         }
-        guard block + 1 < blockCount, doc != Self.end else {
+        guard block + 1 < blockCount else {
             doc = Self.end
             return doc
         }
@@ -181,7 +192,7 @@ public final class PostingCursor {
         return doc
     }
 
-    /// The current document's frequency.
+    /// The current document's frequency (only while on a document).
     public var termFrequency: Int { Int(frequencies[index]) }
 
     /// The current document's positions, ascending, replacing `buffer`'s contents.

@@ -11,7 +11,7 @@
 /// offset just past the block, counted from the end of the skip table; `positionsStart` is where
 /// the block's positions begin in the `positions` bytes. `maxTermFrequency` and `minFieldLength`
 /// bound the BM25 score of any document in the block (it grows with the frequency and falls with
-/// the length, whatever k1 and b are), which is what block-max pruning needs. A single-block list
+/// the length, for any k1 ≥ 0 and b in 0…1), which is what block-max pruning needs. A single-block list
 /// has no skip table: its bounds are the term's own (in the dictionary entry).
 ///
 /// Positions (`positions` bytes), apart, read only for phrases and proximity: per document its

@@ -270,6 +270,8 @@ public final class SegmentReader: @unchecked Sendable {
 }
 
 /// A field's lengths in one segment, already verified: blocks of 1024 u32 each followed by its CRC.
+/// Valid while its `SegmentReader` is alive (it borrows the mapping without retaining it, so the
+/// scoring loop copies it for free).
 public struct FieldLengths: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer
     /// The mapping (kept alive by its segment reader; not retained on every read).

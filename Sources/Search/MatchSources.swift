@@ -40,8 +40,9 @@ final class FieldSource {
         first = Borrowed(phrase[0])
         isPhrase = true
         self.slop = slop
-        // A phrase occurs no more often than any of its terms, in a field at least as long.
-        maxTermFrequency = phrase.map(\.maxTermFrequency).min()!
+        // An exact phrase occurs no more often than any of its terms (a sloppy one than its
+        // first: each of the first term's positions counts once), in a field at least as long.
+        maxTermFrequency = slop == 0 ? phrase.map(\.maxTermFrequency).min()! : phrase[0].maxTermFrequency
         minFieldLength = phrase.map(\.minFieldLength).max()!
         buffers = Array(repeating: [], count: phrase.count)
     }
@@ -109,7 +110,7 @@ final class FieldSource {
         if doc == PostingCursor.end { return nil }
         if doc > target { return (doc - 1, 0, UInt32.max) }
         var result: (lastDoc: Int, maxTermFrequency: UInt32, minFieldLength: UInt32)? = nil
-        for cursor in cursors {
+        for (i, cursor) in cursors.enumerated() {
             let b: (lastDoc: Int, maxTermFrequency: UInt32, minFieldLength: UInt32)
             if cursor.doc == PostingCursor.end { return nil }
             if cursor.doc > target {
@@ -118,7 +119,11 @@ final class FieldSource {
                 guard let bounds = cursor.blockBounds(at: target) else { return nil }
                 b = bounds
             }
-            result = result.map { (min($0.lastDoc, b.lastDoc), min($0.maxTermFrequency, b.maxTermFrequency), max($0.minFieldLength, b.minFieldLength)) } ?? b
+            // Any term missing means no phrase; only the first term's frequency bounds a sloppy one.
+            let frequency = b.maxTermFrequency == 0 || i == 0 || slop == 0 ? b.maxTermFrequency : UInt32.max
+            result = result.map {
+                (min($0.lastDoc, b.lastDoc), min($0.maxTermFrequency, frequency), max($0.minFieldLength, b.minFieldLength))
+            } ?? (b.lastDoc, frequency, b.minFieldLength)
         }
         return result
     }

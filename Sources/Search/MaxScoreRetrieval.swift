@@ -69,6 +69,9 @@ struct MaxScoreRetrieval {
     /// A plan bound to the index's statistics: per matcher, per field, what a tfNorm of 1 scores.
     struct BoundPlan {
         var clause: Int
+        /// Whether matching the plan matches its clause (a required clause's bigrams only score
+        /// where its words match).
+        var decides: Bool
         var plan: Searcher.Plan
         var fields: [Field]
         /// Scored matchers first (in the plan's order, with their weights), then matchers that
@@ -86,7 +89,7 @@ struct MaxScoreRetrieval {
         for (c, clause) in clauses.enumerated() {
             var plans = [searcher.plan(clause)]
             if snapshot.hasBigrams, similarity.gramBoost > 0, let grams = searcher.gramPlan(clause) { plans.append(grams) }
-            for plan in plans {
+            for (p, plan) in plans.enumerated() {
                 let fields = searcher.fields(of: plan.clause)
                 var matchers: [(matcher: Matcher, required: Bool, scored: Bool)] = []
                 var weights: [Double] = []
@@ -116,7 +119,8 @@ struct MaxScoreRetrieval {
                     }
                     factors.append(row)
                 }
-                bound.append(BoundPlan(clause: c, plan: plan, fields: fields, matchers: matchers, factors: factors))
+                bound.append(BoundPlan(
+                    clause: c, decides: p == 0 || clause.occur != .must, plan: plan, fields: fields, matchers: matchers, factors: factors))
             }
         }
         return bound
@@ -152,7 +156,7 @@ struct MaxScoreRetrieval {
             }
             let scored = bound.matchers.indices.filter { bound.matchers[$0].scored }.map { sources[$0] }
             result.append(PlanCursor(
-                clause: bound.clause, required: required, minimumMatch: all ? required.count : min(bound.plan.minimumMatch, required.count),
+                clause: bound.clause, decides: bound.decides, required: required, minimumMatch: all ? required.count : min(bound.plan.minimumMatch, required.count),
                 scored: scored, owned: sources.flatMap { $0.compactMap { $0 } }, lengths: lengths, averages: averages,
                 similarity: searcher.similarity))
         }
@@ -189,10 +193,15 @@ struct MaxScoreRetrieval {
             let lengths = try Field.allCases.map { try reader.fieldLengths($0) }
             let built = try cursors(plans, segment: s, reader, lengths: lengths)
             let live = built.compactMap { $0 }
-            guard !live.isEmpty else { continue }
-            // Ascending upper bound; prefix[i] = the bounds of plans before i together.
-            let ordered = live.sorted { $0.upperBound < $1.upperBound }.map(Borrowed.init)
-            let rank = live.map { plan in ordered.firstIndex { $0.object === plan }! }
+            // Plans that decide propose documents; the others (a required clause's bigrams) only
+            // add to documents their clause matched, within `followersBound`.
+            let followers = live.filter { !$0.decides }.map(Borrowed.init)
+            let followersBound = followers.reduce(0.0) { $0 + $1.object.upperBound }
+            let extra = proximityMaximum + followersBound
+            // Deciding plans by ascending upper bound; prefix[i] = the bounds of those before i.
+            let ordered = live.filter(\.decides).sorted { $0.upperBound < $1.upperBound }.map(Borrowed.init)
+            guard !ordered.isEmpty else { continue }
+            let everyPlan = live.map(Borrowed.init)
             var prefix = [0.0]
             for plan in ordered { prefix.append(prefix.last! + plan.object.upperBound) }
             let proximityCursors = try proximity.map { try SegmentProximity($0, segment: s, reader, terms) }
@@ -208,13 +217,13 @@ struct MaxScoreRetrieval {
             /// Plans before `essential` cannot make a document enter on their own.
             var essential = 0
             func updateEssential() {
-                while essential < ordered.count && !canEnter(prefix[essential + 1] + proximityMaximum) { essential += 1 }
+                while essential < ordered.count && !canEnter(prefix[essential + 1] + extra) { essential += 1 }
             }
             updateEssential()
             var next = [Int](repeating: 0, count: ordered.count)
             for i in essential..<ordered.count { next[i] = try ordered[i].with { try $0.nextMatch(atLeast: 0) } }
-            var matched = [Bool](repeating: false, count: ordered.count)
             var clauseScores = [Double](repeating: 0, count: clauseCount)
+            var clauseMatched = [Bool](repeating: false, count: clauseCount)
 
             while essential < ordered.count {
                 var doc = PostingCursor.end
@@ -225,7 +234,7 @@ struct MaxScoreRetrieval {
                 if collector.isFull {
                     var bound = proximityMaximum
                     var upto = PostingCursor.end
-                    for plan in ordered {
+                    for plan in everyPlan {
                         let b = plan.with { $0.blockBound(at: doc) }
                         bound += b.bound
                         upto = min(upto, b.lastDoc)
@@ -238,18 +247,17 @@ struct MaxScoreRetrieval {
                 while deletedIndex < deleted.count && deleted[deletedIndex].upperBound <= doc { deletedIndex += 1 }
                 let isDeleted = deletedIndex < deleted.count && deleted[deletedIndex].contains(doc)
                 if !isDeleted && allowed?[s][doc] ?? true {
-                    for i in ordered.indices { matched[i] = false }
+                    for plan in everyPlan { plan.with { $0.isMatched = false } }
                     // `partial`: the terms scored so far; `phrases`: a bound of their plans' phrases.
                     var partial = 0.0, phrases = 0.0
                     for i in essential..<ordered.count where next[i] == doc {
                         let scored = try ordered[i].with { try $0.scoreTerms(doc) }
                         partial += scored.terms
                         phrases += scored.phrases
-                        matched[i] = true
                     }
                     var possible = true
                     for i in stride(from: essential - 1, through: 0, by: -1) {
-                        guard canEnter(partial + phrases + prefix[i + 1] + proximityMaximum) else {
+                        guard canEnter(partial + phrases + prefix[i + 1] + extra) else {
                             possible = false
                             break
                         }
@@ -257,25 +265,33 @@ struct MaxScoreRetrieval {
                         if let scored {
                             partial += scored.terms
                             phrases += scored.phrases
-                            matched[i] = true
                         }
                     }
                     if possible {
                         // Phrases (positions) only while the document can still enter with them.
-                        if phrases > 0 && canEnter(partial + phrases + proximityMaximum) {
-                            for i in ordered.indices where matched[i] { partial += try ordered[i].with { try $0.addPhrases(doc) } }
+                        if phrases > 0 && canEnter(partial + phrases + extra) {
+                            for plan in ordered { partial += try plan.with { $0.isMatched ? try $0.addPhrases(doc) : 0 } }
                         } else if phrases > 0 {
                             possible = false
+                        }
+                    }
+                    if possible && !followers.isEmpty && canEnter(partial + extra) {
+                        for plan in followers {
+                            partial += try plan.with { plan in
+                                guard try plan.matches(doc) else { return 0 }
+                                return try plan.scoreTerms(doc).terms + plan.addPhrases(doc)
+                            }
                         }
                     }
                     if possible && canEnter(partial + proximityMaximum) {
                         // The exact score, summed as the exhaustive evaluator sums it: clause by
                         // clause, each clause's plans in order.
-                        for c in 0..<clauseCount { clauseScores[c] = 0 }
-                        var clauseMatched = [Bool](repeating: false, count: clauseCount)
-                        for (l, plan) in live.enumerated() {
-                            guard matched[rank[l]] else { continue }
-                            clauseMatched[plan.clause] = true
+                        for c in 0..<clauseCount {
+                            clauseScores[c] = 0
+                            clauseMatched[c] = false
+                        }
+                        for plan in live where plan.isMatched {
+                            if plan.decides { clauseMatched[plan.clause] = true }
                             for value in plan.contributions { clauseScores[plan.clause] += value }
                         }
                         var score = 0.0
@@ -302,7 +318,8 @@ struct MaxScoreRetrieval {
         var total = 0
         for (s, reader) in snapshot.segmentReaders.enumerated() {
             let lengths = try Field.allCases.map { try reader.fieldLengths($0) }
-            let live = try cursors(plans, segment: s, reader, lengths: lengths).compactMap { $0 }
+            // Only plans that decide make a document match.
+            let live = try cursors(plans, segment: s, reader, lengths: lengths).compactMap { $0 }.filter(\.decides)
             guard !live.isEmpty else { continue }
             let deleted = snapshot.deletedRanges(ofSegment: s)
             var deletedIndex = 0

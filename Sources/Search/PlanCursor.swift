@@ -7,6 +7,11 @@ import Indexing
 /// whole segment and over the blocks around a document.
 final class PlanCursor {
     let clause: Int
+    /// Whether the plan's match is its clause's (else it only adds to documents the clause matched).
+    let decides: Bool
+    /// Whether the plan matched the document being scored (set by `scoreTerms`/`matches`, reset
+    /// by the caller for each document).
+    var isMatched = false
     /// The required matchers' sources, matcher after matcher: matcher r's fields are
     /// `requiredSources[requiredStarts[r]..<requiredStarts[r + 1]]` (flat, so the hot loop
     /// copies no arrays).
@@ -29,9 +34,10 @@ final class PlanCursor {
     private let averages: [Double]
     private let similarity: BM25
 
-    init(clause: Int, required: [[Borrowed<FieldSource>]], minimumMatch: Int, scored: [[FieldSource?]], owned: [FieldSource],
+    init(clause: Int, decides: Bool, required: [[Borrowed<FieldSource>]], minimumMatch: Int, scored: [[FieldSource?]], owned: [FieldSource],
          lengths: [FieldLengths], averages: [Double], similarity: BM25) {
         self.clause = clause
+        self.decides = decides
         requiredSources = required.flatMap { $0 }
         var starts = [0]
         for sources in required { starts.append(starts.last! + sources.count) }
@@ -176,6 +182,7 @@ final class PlanCursor {
     /// `score`, then what it scored and a bound of what its phrases can add.
     func scoreTerms(_ doc: Int) throws -> (terms: Double, phrases: Double) {
         try score(doc)
+        isMatched = true
         return (sum, pendingPhrases.isEmpty ? 0 : try pendingPhraseBound(doc))
     }
 

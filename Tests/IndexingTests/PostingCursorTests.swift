@@ -114,4 +114,16 @@ import Testing
             #expect(try seek.advance(to: 0) == seek.doc)
         }
     }
+
+    @Test(arguments: [3, 300])
+    func nextAfterTheEndStaysAtTheEnd(documentFrequency df: Int) throws {
+        let n = df * 3
+        let list = Self.randomList(documentFrequency: df, documentCount: n, seed: 9)
+        let (reader, info, path) = try Self.segment(list, documentCount: n, lengths: Array(repeating: 5, count: n))
+        defer { unlink(path) }
+        let cursor = try reader.cursor(info)
+        _ = try cursor.next()
+        #expect(try cursor.advance(to: n + 5) == PostingCursor.end)
+        #expect(try cursor.next() == PostingCursor.end)
+    }
 }

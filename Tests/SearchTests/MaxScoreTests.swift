@@ -58,6 +58,12 @@ import Testing
             }
             queries.append(words.joined(separator: " "))
         }
+        // Quoted phrases of words apart (a required clause: its bigrams only score), sloppy ones.
+        for n in 0..<60 {
+            let start = Int(random.next() % UInt64(body.count - 8))
+            queries.append(n % 2 == 0 ? "\"\(body[start]) \(body[start + 2])\"" : "\"\(body[start]) \(body[start + 1 + n % 3])\"~\(1 + n % 6)")
+        }
+        queries += ["\"政协 委员\"", "\"委员 政协\"", "\"委员\""]
         // Field restrictions and OR stay flat disjunctions.
         queries += ["title:政协 委员", "author:黎辉 党建", "title:(协商 民主) 履职", "两个薄弱 OR 书香政协", "author:主席 OR 委员会"]
         return queries
@@ -89,6 +95,30 @@ import Testing
             #expect(page.hits == Array(try exhaustive.search(query, limit: 10).hits.dropFirst(5)), "\(text) page 2")
         }
         #expect(checked >= 800)
+    }
+
+    /// Sloppy phrases alone (no bigrams): a sloppy phrase can occur more often than its later terms.
+    @Test func sloppyPhrasesWithoutBigrams() throws {
+        let similarity = BM25(gramBoost: 0)
+        let pruned = Searcher(index: Self.snapshot, similarity: similarity)
+        let exhaustive = Searcher(index: Self.snapshot, similarity: similarity)
+        exhaustive.pruning = false
+        let parser = QueryParser(analyzer: try Analyzer())
+        let body = Corpus.fieldTokens.flatMap { $0[.body] ?? [] }.compactMap(\.first)
+        var random = SeededGenerator(seed: 5)
+        var queries = ["\"职 考\"~5"]
+        for _ in 0..<100 {
+            let start = Int(random.next() % UInt64(body.count - 8))
+            queries.append("\"\(body[start]) \(body[start + 1 + Int(random.next() % 3)])\"~\(1 + Int(random.next() % 6))")
+        }
+        for text in queries {
+            let query = try parser.parse(text)
+            for k in [1, 3, 10] {
+                let a = try pruned.search(query, limit: k)
+                let b = try exhaustive.search(query, limit: k)
+                #expect(a.hits == b.hits && a.totalHits == b.totalHits, "\(text) k=\(k)")
+            }
+        }
     }
 
     @Test func prunedEqualsExhaustiveWithFilters() throws {
