@@ -53,7 +53,7 @@ let package = Package(
         // `swift package benchmark` (Benchmarks/README.md).
         .executableTarget(
             name: "CommitteeSearchBenchmarks",
-            dependencies: ["Analysis", "Articles", "Indexing", "Search", .product(name: "Benchmark", package: "benchmark")],
+            dependencies: ["ICUText", "Analysis", "Articles", "Indexing", "Search", .product(name: "Benchmark", package: "benchmark")],
             path: "Benchmarks/CommitteeSearchBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),

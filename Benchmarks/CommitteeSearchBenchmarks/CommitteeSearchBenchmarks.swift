@@ -2,6 +2,7 @@ import Analysis
 import Articles
 import Benchmark
 import Foundation
+import ICUText
 import Indexing
 import Search
 
@@ -53,6 +54,36 @@ let benchmarks: @Sendable () -> Void = {
             tokens += state.analyzer.tokens(of: text).count
         }
         blackHole(tokens)
+        benchmark.measurement(textThroughput, kilobytesPerSecond(state.bytes, since: started))
+    } setup: {
+        try TextState()
+    }
+
+    // ICU's word break iterator alone over the raw corpus text, one iterator per core (windows dealt
+    // out in turn): the physical limit of the indexing pipeline, which indexwriter-to-disk's
+    // throughput is compared with (the 60% target).
+    Benchmark(
+        "icu-word-breaks-all-cores",
+        configuration: .init(
+            metrics: [.wallClock, .cpuTotal, textThroughput], timeUnits: .milliseconds, warmupIterations: warmup,
+            maxDuration: passSeconds, maxIterations: large ? 3 : 20)
+    ) { benchmark, state in
+        let started = ContinuousClock.now
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: cores)
+        counts.initialize(repeating: 0)
+        DispatchQueue.concurrentPerform(iterations: cores) { worker in
+            guard let breaker = try? WordBreaker() else { return }
+            var spans = 0
+            for w in stride(from: worker, to: state.windows.count, by: cores) {
+                state.windows[w].bytes.withUnsafeBufferPointer { bytes in
+                    try? breaker.forEachSpan(in: bytes) { _ in spans += 1 }
+                }
+            }
+            counts[worker] = spans
+        }
+        blackHole(counts.reduce(0, +))
+        counts.deallocate()
         benchmark.measurement(textThroughput, kilobytesPerSecond(state.bytes, since: started))
     } setup: {
         try TextState()

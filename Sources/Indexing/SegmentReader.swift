@@ -46,7 +46,16 @@ public final class SegmentReader: @unchecked Sendable {
     private let roots: [[BlockRef]]
     private let docTableOffset: Int
     private let fieldLengthsOffset: Int
-    private var termBlocks: [Int: [(term: [UInt8], info: TermInfo)]] = [:]
+    /// A decoded term dictionary block: its terms (ascending) and their entries, side by side.
+    private final class TermBlock {
+        let terms: [[UInt8]]
+        let infos: [TermInfo]
+        init(_ entries: [(term: [UInt8], info: TermInfo)]) {
+            terms = entries.map(\.term)
+            infos = entries.map(\.info)
+        }
+    }
+    private var termBlocks: [Int: TermBlock] = [:]
     private var verifiedDocTable = Set<Int>()
     private var verifiedLengths = Set<Int>()
 
@@ -118,19 +127,19 @@ public final class SegmentReader: @unchecked Sendable {
         guard low > 0 else { return nil }
         let blockIndex = low - 1
         let cacheKey = Int(field.rawValue) << 40 | blockIndex
-        let entries: [(term: [UInt8], info: TermInfo)]
+        let block: TermBlock
         if let cached = termBlocks[cacheKey] {
-            entries = cached
+            block = cached
         } else {
-            entries = try decodeTermBlock(blocks[blockIndex].range)
-            termBlocks[cacheKey] = entries
+            block = TermBlock(try decodeTermBlock(blocks[blockIndex].range))
+            termBlocks[cacheKey] = block
         }
-        var l = 0, h = entries.count
+        var l = 0, h = block.terms.count
         while l < h {
             let mid = (l + h) / 2
-            if entries[mid].term.lexicographicallyPrecedes(key) { l = mid + 1 } else { h = mid }
+            if block.terms[mid].lexicographicallyPrecedes(key) { l = mid + 1 } else { h = mid }
         }
-        return l < entries.count && entries[l].term == key ? entries[l].info : nil
+        return l < block.terms.count && block.terms[l] == key ? block.infos[l] : nil
     }
 
     /// Every term of a field with its statistics, ascending (for merging).
