@@ -9,8 +9,10 @@ import Foundation
 /// the old articles of changed and removed files are marked deleted, and a new commit point is
 /// published atomically. Unreadable files are reported and skipped; a file that was indexed and
 /// has become unreadable keeps its old articles. When there are more than `maxSegments`
-/// segments, the smaller half are merged into one (and a segment more than half deleted is
-/// rewritten), published as a further commit point.
+/// segments, the smallest are merged into one, as many as fit in `mergeBudget` bytes of segment
+/// files (a merge is built in memory, so its input is bounded: the segments a full build flushes
+/// are left as they are), and a segment more than half deleted is rewritten; the result is
+/// published as a further commit point.
 public final class IndexWriter {
     public struct Report: Sendable, Codable {
         public var added = 0
@@ -45,6 +47,9 @@ public final class IndexWriter {
     public let analyzerVersion: UInt32
     public var memoryBudget = 256 << 20
     public var maxSegments = 10
+    /// The most segment-file bytes merged at once (a merge holds its input decoded in memory, a
+    /// few times its size on disk).
+    public var mergeBudget = 64 << 20
     /// Files are analysed by this many threads at once (default: one per core).
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     /// Called after each file (for a progress bar).
@@ -206,13 +211,24 @@ public final class IndexWriter {
         }
     }
 
-    /// The merge policy: with more than `maxSegments` segments, the smaller half (by live
-    /// articles) become one; any segment more than half deleted is rewritten with them.
+    /// The merge policy: with more than `maxSegments` segments, the smallest (by file size)
+    /// become one, as many as fit in `mergeBudget` (at least two, or none); any segment more than
+    /// half deleted is rewritten with them.
     private func mergeIfNeeded(_ manifest: Manifest) throws -> (manifest: Manifest, count: Int)? {
         var chosen = Set<String>()
         if manifest.segments.count > maxSegments {
-            let bySize = manifest.segments.sorted { $0.liveCount < $1.liveCount }
-            for segment in bySize.prefix(manifest.segments.count / 2 + 1) { chosen.insert(segment.name) }
+            let sizes = Dictionary(uniqueKeysWithValues: manifest.segments.map { segment in
+                (segment.name, (try? FileManager.default.attributesOfItem(atPath: directory.file(segment.name))[.size] as? Int) ?? Int.max)
+            })
+            var total = 0
+            var small: [String] = []
+            for segment in manifest.segments.sorted(by: { sizes[$0.name]! < sizes[$1.name]! }) {
+                let size = sizes[segment.name]!
+                guard size <= mergeBudget - total else { break }
+                total += size
+                small.append(segment.name)
+            }
+            if small.count >= 2 { chosen.formUnion(small) }
         }
         for segment in manifest.segments where segment.deletedCount * 2 > segment.documentCount { chosen.insert(segment.name) }
         guard !chosen.isEmpty, !(chosen.count == 1 && manifest.segments.first(where: { chosen.contains($0.name) })!.deletedCount == 0)

@@ -118,4 +118,28 @@ import Testing
         #expect(snapshot.liveDocumentCount == 14)
         #expect(try snapshot.postingList("政协", in: .body)?.documentFrequency == 14)
     }
+
+    @Test func mergesOnlyWhatFitsTheMergeBudget() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = dir.appendingPathComponent("corpus")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        let directory = IndexDirectory(url: dir.appendingPathComponent("idx"))
+        func update(budget: Int) throws -> Manifest {
+            let writer = IndexWriter(directory: directory, corpus: corpus)
+            writer.maxSegments = 2
+            writer.mergeBudget = budget
+            _ = try writer.update()
+            return try #require(try directory.latestManifest())
+        }
+        for i in 0..<5 {
+            try "□ 作者\(i)\n\n第\(i)期政协工作。\n".write(to: corpus.appendingPathComponent("issue\(i).txt"), atomically: true, encoding: .utf8)
+            // Segments larger than the budget are never merged, however many there are.
+            #expect(try update(budget: 16).segments.count == i + 1)
+        }
+        try "□ 作者9\n\n第9期政协工作。\n".write(to: corpus.appendingPathComponent("issue9.txt"), atomically: true, encoding: .utf8)
+        // Room for every segment: all six become one.
+        #expect(try update(budget: 1 << 30).segments.count == 1)
+        #expect(try directory.open(analyzerVersion: Analyzer.version).liveDocumentCount == 6)
+    }
 }
