@@ -119,8 +119,25 @@ struct MaxScoreRetrieval {
                     }
                     factors.append(row)
                 }
-                bound.append(BoundPlan(
-                    clause: c, decides: p == 0 || clause.occur != .must, plan: plan, fields: fields, matchers: matchers, factors: factors))
+                let decides = p == 0 || clause.occur != .must
+                let whole = BoundPlan(clause: c, decides: decides, plan: plan, fields: fields, matchers: matchers, factors: factors)
+                if plan.minimumMatch >= plan.required.count {
+                    bound.append(whole)
+                } else {
+                    // Any one matcher will do (a long chunk): the plan is a plain disjunction, so
+                    // each matcher becomes a plan of its own, in the same order (the same sum), and
+                    // pruning can treat a rare piece apart from a common one. What only scores
+                    // (the chunk's phrase) follows: it adds to documents the pieces matched.
+                    for m in matchers.indices {
+                        var one = whole
+                        one.matchers = [(matchers[m].matcher, true, matchers[m].scored)]
+                        one.factors = [factors[m]]
+                        one.decides = matchers[m].required && decides
+                        one.plan.required = [matchers[m].matcher]
+                        one.plan.minimumMatch = 1
+                        bound.append(one)
+                    }
+                }
             }
         }
         return bound
