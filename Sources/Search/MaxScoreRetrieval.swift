@@ -121,7 +121,8 @@ struct MaxScoreRetrieval {
                 }
                 let decides = p == 0 || clause.occur != .must
                 let whole = BoundPlan(clause: c, decides: decides, plan: plan, fields: fields, matchers: matchers, factors: factors)
-                if plan.minimumMatch >= plan.required.count {
+                if plan.minimumMatch >= plan.required.count || !decides {
+                    // (A plan that does not decide never proposes documents: nothing to prune apart.)
                     bound.append(whole)
                 } else {
                     // Any one matcher will do (a long chunk): the plan is a plain disjunction, so
