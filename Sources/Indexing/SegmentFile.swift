@@ -79,7 +79,9 @@ public enum SegmentFile {
             var entries: [TermEntry] = []
             let terms = index.postings[Int(field.rawValue)]
             let lengths = index.fieldLengths[Int(field.rawValue)]
-            for term in terms.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+            // Ascending UTF-8 (each term's bytes made once, not once per comparison).
+            let ordered = terms.keys.map { (term: $0, bytes: Array($0.utf8)) }.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+            for (term, _) in ordered {
                 let list = terms[term]!
                 let encoded = PostingsEncoder.encode(list, positions: field.hasPositions) { lengths[$0] }
                 entries.append(TermEntry(
