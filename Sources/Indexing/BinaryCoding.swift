@@ -23,6 +23,10 @@ struct BinaryWriter {
         if let s { u8(1); string(s) } else { u8(0) }
     }
     mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
+    /// `values` bit-packed at `width` bits each (`BitPacking`).
+    mutating func packed<C: Collection>(_ values: C, width: Int) where C.Element == UInt32 {
+        BitPacking.pack(values, width: width, into: &bytes)
+    }
 }
 
 /// Reads what `BinaryWriter` wrote from borrowed bytes (a memory map or an array the caller

@@ -23,7 +23,8 @@ public final class IndexSnapshot: SearchableIndex, @unchecked Sendable {
             guard reader.documentCount == entry.documentCount else {
                 throw IndexError.damaged(file: reader.file.path, detail: "holds \(reader.documentCount) documents, the commit point says \(entry.documentCount)")
             }
-            bases.append(bases.last! + reader.documentCount)
+            let end = bases.last! + reader.documentCount
+            bases.append(end)
         }
         self.bases = bases
         var order: [[(Int, Int)]] = segments.map { Array(repeating: (Int.max, 0), count: $0.documentCount) }

@@ -31,9 +31,11 @@ public final class PostingCursor {
     private let ids: UnsafeMutablePointer<UInt32>
     private let frequencies: UnsafeMutablePointer<UInt32>
 
+    /// The block whose positions are decoded (−1: none): every document's position gaps, one
+    /// document after another, and where each document's begin.
     private var positionsBlock = -1
-    private var positionsIndex = 0
-    private var positionsOffset = 0
+    private var gaps: [UInt32] = []
+    private var gapStarts: [Int] = []
 
     init(file: MappedFile, documentFrequency: Int, maxTermFrequency: UInt32, minFieldLength: UInt32, documentCount: Int,
          docs: SegmentReader.Storage, positions: SegmentReader.Storage) throws {
@@ -195,42 +197,60 @@ public final class PostingCursor {
     /// The current document's frequency (only while on a document).
     public var termFrequency: Int { Int(frequencies[index]) }
 
-    /// The current document's positions, ascending, replacing `buffer`'s contents.
+    /// The current document's positions, ascending, replacing `buffer`'s contents. The first
+    /// call in a block decodes the positions of all its documents.
     public func positions(into buffer: inout [UInt32]) throws {
         buffer.removeAll(keepingCapacity: true)
         guard !positionBytes.isEmpty else { return }
-        if positionsBlock != block || positionsIndex > index {
-            positionsBlock = block
-            positionsIndex = 0
-            positionsOffset = blockCount == 1 ? 0 : Int(skip(block, 2))
+        if positionsBlock != block { try decodePositions(block) }
+        var position: UInt32 = 0
+        for i in gapStarts[index]..<gapStarts[index + 1] {
+            position &+= gaps[i]
+            buffer.append(position)
+        }
+    }
+
+    /// Decodes block `b`'s position gaps (patched frame of reference, `PostingsEncoder`).
+    private func decodePositions(_ b: Int) throws {
+        gapStarts.removeAll(keepingCapacity: true)
+        var total = 0
+        gapStarts.append(total)
+        for i in 0..<count {
+            total += Int(frequencies[i])
+            gapStarts.append(total)
         }
         let bytes = positionBytes
-        var at = positionsOffset
-        // Skip the positions of the block's documents before this one.
-        while positionsIndex < index {
-            var remaining = Int(frequencies[positionsIndex])
-            while remaining > 0 {
-                guard at < bytes.count else { throw file.damaged("positions out of range") }
-                if bytes[at] < 0x80 { remaining -= 1 }
-                at += 1
-            }
-            positionsIndex += 1
-        }
-        var position: UInt32 = 0
-        for _ in 0..<Int(frequencies[index]) {
-            var value: UInt32 = 0, shift: UInt32 = 0
+        var at = blockCount == 1 ? 0 : Int(skip(b, 2))
+        func varint() throws -> Int {
+            var value = 0, shift = 0
             while true {
                 guard at < bytes.count, shift < 35 else { throw file.damaged("positions out of range") }
                 let byte = bytes[at]
                 at += 1
-                value |= UInt32(byte & 0x7F) << shift
-                if byte < 0x80 { break }
+                value |= Int(byte & 0x7F) << shift
+                if byte < 0x80 { return value }
                 shift += 7
             }
-            position &+= value
-            buffer.append(position)
         }
-        positionsOffset = at
-        positionsIndex = index + 1
+        guard at < bytes.count else { throw file.damaged("positions out of range") }
+        let width = Int(bytes[at])
+        at += 1
+        let packed = BitPacking.byteCount(count: total, width: width)
+        guard width <= 32, at + packed <= bytes.count else { throw file.damaged("positions out of range") }
+        if gaps.count < total { gaps = [UInt32](repeating: 0, count: total) }
+        gaps.withUnsafeMutableBufferPointer { out in
+            BitPacking.unpack(bytes.baseAddress! + at, count: total, width: width, into: out.baseAddress!)
+        }
+        at += packed
+        let exceptions = try varint()
+        guard exceptions <= total else { throw file.damaged("positions out of range") }
+        var index = 0
+        for _ in 0..<exceptions {
+            index += try varint()
+            let high = try varint()
+            guard (index < total) && (width < 32) && (high >> (32 - width) == 0) else { throw file.damaged("a position exception out of range") }
+            gaps[index] |= UInt32(high) << UInt32(width)
+        }
+        positionsBlock = b
     }
 }

@@ -14,8 +14,12 @@
 /// the length, for any k1 ≥ 0 and b in 0…1), which is what block-max pruning needs. A single-block list
 /// has no skip table: its bounds are the term's own (in the dictionary entry).
 ///
-/// Positions (`positions` bytes), apart, read only for phrases and proximity: per document its
-/// `tf` positions as LEB128 deltas (the first from 0).
+/// Positions (`positions` bytes), apart, read only for phrases and proximity: per block, the
+/// position deltas of its documents one after another (each document's first from 0), patched
+/// frame of reference: u8 width, every delta's low `width` bits packed, v exceptionCount, then per
+/// exception v (index − previous exception's index) and v (delta >> width). The width is the one
+/// that makes the block smallest, so the few large gaps (a term's first occurrence deep in an
+/// article) do not widen every small one.
 public struct PostingsEncoder {
     public static let blockSize = 128
     static let skipEntrySize = 20
@@ -39,7 +43,7 @@ public struct PostingsEncoder {
         var positions = BinaryWriter()
         var previous: UInt32 = 0
         var maxTf: UInt32 = 0, minLength = UInt32.max
-        var deltas: [UInt32] = [], frequencies: [UInt32] = []
+        var deltas: [UInt32] = [], frequencies: [UInt32] = [], gaps: [UInt32] = []
         deltas.reserveCapacity(blockSize)
         frequencies.reserveCapacity(blockSize)
         for block in 0..<blockCount {
@@ -61,10 +65,14 @@ public struct PostingsEncoder {
                 if withPositions {
                     var last: UInt32 = 0
                     for position in list.positions(at: i) {
-                        positions.varint(UInt64(position - last))
+                        gaps.append(position - last)
                         last = position
                     }
                 }
+            }
+            if withPositions {
+                Self.packPositions(gaps, into: &positions)
+                gaps.removeAll(keepingCapacity: true)
             }
             let docWidth = BitPacking.width(of: deltas), tfWidth = BitPacking.width(of: frequencies)
             blocks.append(UInt8(docWidth))
@@ -79,5 +87,37 @@ public struct PostingsEncoder {
         if blockCount > 1 { for value in skips { docs.u32(value) } }
         docs.raw(blocks)
         return Encoded(docs: docs.bytes, positions: positions.bytes, maxTermFrequency: maxTf, minFieldLength: minLength)
+    }
+
+    /// One block's position deltas, patched frame of reference (the layout above).
+    static func packPositions(_ gaps: [UInt32], into w: inout BinaryWriter) {
+        // Bytes for each width: the packed bits, plus about 3 bytes per exception.
+        let best = withUnsafeTemporaryAllocation(of: Int.self, capacity: 33) { histogram -> Int in
+            histogram.initialize(repeating: 0)
+            for gap in gaps { histogram[gap == 0 ? 0 : 32 - gap.leadingZeroBitCount] += 1 }
+            var best = 32, bestCost = Int.max
+            var above = 0  // gaps wider than `width`
+            for width in stride(from: 32, through: 0, by: -1) {
+                let cost = (gaps.count * width + 7) / 8 + above * 3
+                if cost < bestCost {
+                    best = width
+                    bestCost = cost
+                }
+                above += histogram[width]
+            }
+            return best
+        }
+        w.u8(UInt8(best))
+        let mask: UInt32 = best == 32 ? .max : (1 << UInt32(best)) - 1
+        w.packed(gaps.lazy.map { $0 & mask }, width: best)
+        var exceptions = 0
+        for gap in gaps where gap > mask { exceptions += 1 }
+        w.varint(exceptions)
+        var previous = 0
+        for (i, gap) in gaps.enumerated() where gap > mask {
+            w.varint(i - previous)
+            w.varint(UInt64(gap >> UInt32(best)))
+            previous = i
+        }
     }
 }

@@ -9,7 +9,7 @@
 /// header  "CSEG" u32 formatVersion u32 analyzerVersion u32 fieldCount u32 docCount
 /// per field, per term (ascending UTF-8), unless short enough to sit in its dictionary entry:
 ///         [ skip table, blocks of 128 bit-packed doc deltas and frequencies ]+crc
-///         [ { v positionDelta × tf } × df ]+crc        positions, apart (read for phrases);
+///         [ per block: packed position gaps ]+crc      positions, apart (read for phrases);
 ///                                                      none for the bigram field
 ///         (both laid out by `PostingsEncoder`)
 /// per doc [ v length, zlib(stored document) ]+crc      title, author, lines, source body …,
@@ -28,8 +28,9 @@ public enum SegmentFile {
     public static let magic: [UInt8] = Array("CSEG".utf8)
     public static let endMagic: [UInt8] = Array("GESC".utf8)
     /// 4: short postings inline in the term dictionary. 5: postings in bit-packed blocks with a
-    /// skip table and per-block score bounds; stored documents compressed.
-    public static let formatVersion: UInt32 = 5
+    /// skip table and per-block score bounds; stored documents compressed. 6: positions packed
+    /// per block (patched frame of reference).
+    public static let formatVersion: UInt32 = 6
     /// Postings (or positions) of at most this many bytes are stored in the dictionary entry.
     static let inlineLimit = 32
     static let headerSize = 20

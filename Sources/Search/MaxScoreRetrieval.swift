@@ -221,7 +221,11 @@ struct MaxScoreRetrieval {
             guard !ordered.isEmpty else { continue }
             let everyPlan = live.map(Borrowed.init)
             var prefix = [0.0]
-            for plan in ordered { prefix.append(prefix.last! + plan.object.upperBound) }
+            var sum = 0.0
+            for plan in ordered {
+                sum += plan.object.upperBound
+                prefix.append(sum)
+            }
             let proximityCursors = try proximity.map { try SegmentProximity($0, segment: s, reader, terms) }
             let deleted = snapshot.deletedRanges(ofSegment: s)
             var deletedIndex = 0

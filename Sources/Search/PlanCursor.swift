@@ -40,7 +40,11 @@ final class PlanCursor {
         self.decides = decides
         requiredSources = required.flatMap { $0 }
         var starts = [0]
-        for sources in required { starts.append(starts.last! + sources.count) }
+        var end = 0
+        for sources in required {
+            end += sources.count
+            starts.append(end)
+        }
         requiredStarts = starts
         self.minimumMatch = minimumMatch
         self.scored = scored.flatMap { $0.map { $0.map(Borrowed.init) } }
