@@ -1,10 +1,6 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-/// Postings decoding and scoring loops: no dynamic exclusivity checks in release builds (they
-/// cost ≈ 6% of a query in profiles; debug builds and tests keep them).
-let hotLoops: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
-
 let package = Package(
     name: "CommitteeSearch",
     platforms: [.macOS(.v13)],
@@ -31,9 +27,9 @@ let package = Package(
         // Journal issue files → articles (title, author, affiliation, line ranges).
         .target(name: "Articles", dependencies: ["Analysis"]),
         // Inverted index: postings with positions, field lengths, stored fields, on-disk format.
-        .target(name: "Indexing", dependencies: ["Analysis", "Articles", "CZlib"], swiftSettings: hotLoops),
+        .target(name: "Indexing", dependencies: ["Analysis", "Articles", "CZlib"]),
         // Queries, BM25, top-k, explanations, snippets.
-        .target(name: "Search", dependencies: ["Analysis", "Indexing"], swiftSettings: hotLoops),
+        .target(name: "Search", dependencies: ["Analysis", "Indexing"]),
         // TREC qrels and runs, and trec_eval's measures.
         .target(name: "Evaluation"),
         .executableTarget(

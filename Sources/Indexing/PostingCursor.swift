@@ -14,7 +14,7 @@ public final class PostingCursor {
     /// The largest frequency and the smallest field length of any posting (score bounds).
     public let maxTermFrequency: UInt32
     public let minFieldLength: UInt32
-    public private(set) var doc = -1
+    @exclusivity(unchecked) public private(set) var doc = -1
 
     private let file: MappedFile
     private let docs: UnsafeRawBufferPointer
@@ -25,15 +25,15 @@ public final class PostingCursor {
     private let blockCount: Int
     private let blocksStart: Int
 
-    private var block = -1
-    private var count = 0
-    private var index = 0
+    @exclusivity(unchecked) private var block = -1
+    @exclusivity(unchecked) private var count = 0
+    @exclusivity(unchecked) private var index = 0
     private let ids: UnsafeMutablePointer<UInt32>
     private let frequencies: UnsafeMutablePointer<UInt32>
 
     /// The block whose positions are decoded (−1: none): every document's position gaps, one
     /// document after another, and where each document's begin.
-    private var positionsBlock = -1
+    @exclusivity(unchecked) private var positionsBlock = -1
     private var gaps: [UInt32] = []
     private var gapStarts: [Int] = []
 

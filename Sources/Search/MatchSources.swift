@@ -10,14 +10,14 @@ final class FieldSource {
     /// Bounds over the whole list (a phrase: the tightest its terms allow).
     let maxTermFrequency: UInt32
     let minFieldLength: UInt32
-    private(set) var doc = -1
+    @exclusivity(unchecked) private(set) var doc = -1
     private let cursors: [PostingCursor]
     /// The term's cursor (the first of `cursors`), used without reference counting on the hot path.
     private let first: Borrowed<PostingCursor>
     /// A phrase needs positions to match: the expensive kind, scored last.
     let isPhrase: Bool
     private let slop: Int
-    private var phraseFrequency = 0
+    @exclusivity(unchecked) private var phraseFrequency = 0
     private var buffers: [[UInt32]]
 
     init(field: Field, factor: Double, term: PostingCursor) {

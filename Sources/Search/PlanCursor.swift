@@ -11,7 +11,7 @@ final class PlanCursor {
     let decides: Bool
     /// Whether the plan matched the document being scored (set by `scoreTerms`/`matches`, reset
     /// by the caller for each document).
-    var isMatched = false
+    @exclusivity(unchecked) var isMatched = false
     /// The required matchers' sources, matcher after matcher: matcher r's fields are
     /// `requiredSources[requiredStarts[r]..<requiredStarts[r + 1]]` (flat, so the hot loop
     /// copies no arrays).
@@ -26,10 +26,10 @@ final class PlanCursor {
     private let owned: [FieldSource]
     let upperBound: Double
     /// The last document checked (−1 before any); the plan matches it when `matched`.
-    private(set) var matchDoc = -1
+    @exclusivity(unchecked) private(set) var matchDoc = -1
     /// The current document's terms, in the exhaustive evaluator's order, and their sum.
-    private(set) var contributions: [Double] = []
-    private(set) var sum = 0.0
+    @exclusivity(unchecked) private(set) var contributions: [Double] = []
+    @exclusivity(unchecked) private(set) var sum = 0.0
     private let lengths: [FieldLengths]
     private let averages: [Double]
     private let similarity: BM25
@@ -64,9 +64,9 @@ final class PlanCursor {
         contributions.reserveCapacity(scored.count * 3)
     }
 
-    private var blockBound = 0.0
-    private var blockEnd = -1
-    private var blockStart = Int.max
+    @exclusivity(unchecked) private var blockBound = 0.0
+    @exclusivity(unchecked) private var blockEnd = -1
+    @exclusivity(unchecked) private var blockStart = Int.max
 
     /// An upper bound of the plan's score for documents from `doc` to the returned last
     /// document, from the per-block bounds of its scored sources (no block is decoded).
@@ -152,7 +152,9 @@ final class PlanCursor {
         return true
     }
 
-    private var pendingPhrases: [(index: Int, source: Borrowed<FieldSource>)] = []
+    /// (Both arrays are only ever appended values computed beforehand: no expression reads an
+    /// array while it is being modified, so their exclusivity checks are off for speed.)
+    @exclusivity(unchecked) private var pendingPhrases: [(index: Int, source: Borrowed<FieldSource>)] = []
 
     /// Scores `doc`, which the plan matches, into `contributions` and `sum`: its terms now,
     /// its phrases (positions) only in `completePhrases`, when the document can still enter.
@@ -216,11 +218,14 @@ final class PlanCursor {
 
     /// Adds the phrases' part of `doc`'s score (after `score`).
     func completePhrases(_ doc: Int) throws {
-        for (index, entry) in pendingPhrases where try entry.object.advance(to: doc) == doc {
-            let source = entry.object
-            let f = Int(source.field.rawValue)
-            let value = source.factor * similarity.tfNorm(
-                termFrequency: Double(source.termFrequency), fieldLength: Double(lengths[f][doc]), averageFieldLength: averages[f])
+        for (index, entry) in pendingPhrases {
+            let value = try entry.with { source -> Double in
+                guard try source.advance(to: doc) == doc else { return 0 }
+                let f = Int(source.field.rawValue)
+                return source.factor * similarity.tfNorm(
+                    termFrequency: Double(source.termFrequency), fieldLength: Double(lengths[f][doc]), averageFieldLength: averages[f])
+            }
+            guard value != 0 else { continue }
             contributions[index] = value
             sum += value
         }
