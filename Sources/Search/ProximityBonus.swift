@@ -56,6 +56,8 @@ final class ProximityContext {
     private let scorer: ProximityBonus
     /// Per clause: its terms in order, those that occur in the body at all, and its idf.
     let clauses: [(terms: [String], present: [String], idf: Double)]
+    /// Per clause, for each of its terms, its index in `present` (nil when absent from the body).
+    private let slots: [[Int?]]
 
     /// An upper bound of any document's bonus (the saturation's limit).
     var maximum: Double { scorer.weight * (scorer.k1 + 1) }
@@ -83,36 +85,50 @@ final class ProximityContext {
         }
         guard prepared.count >= 2 else { return nil }
         self.clauses = prepared
+        slots = prepared.map { clause in clause.terms.map { clause.present.firstIndex(of: $0) } }
     }
 
     /// The bonus of one document: each clause's occurrences there (its whole phrase where it stands
-    /// together, else its pieces), then `ProximityBonus.bonus`. `positions(c, term)` gives a present
-    /// term's body positions in the document (nil when it is not there).
-    func bonus(positions: (_ clause: Int, _ term: String) throws -> ArraySlice<UInt32>?) throws -> Double {
+    /// together, else its pieces), then `ProximityBonus.bonus`. `positions(c, t)` gives the body
+    /// positions in the document of clause c's present term t (nil when it is not there).
+    func bonus(positions: (_ clause: Int, _ term: Int) throws -> ArraySlice<UInt32>?) throws -> Double {
         var found: [ProximityBonus.Occurrences] = []
         for (c, clause) in clauses.enumerated() {
-            var positionsOf: [String: ArraySlice<UInt32>] = [:]
-            for term in clause.present {
-                if let p = try positions(c, term) { positionsOf[term] = p }
+            var positionsOf: [ArraySlice<UInt32>?] = []
+            var present = 0
+            for t in clause.present.indices {
+                let p = try positions(c, t)
+                if p != nil { present += 1 }
+                positionsOf.append(p)
             }
-            guard !positionsOf.isEmpty else { continue }
+            guard present > 0 else { continue }
             var starts: [UInt32] = []
             var length = 1
-            let unique = Set(clause.terms)
-            if clause.terms.count > 1, positionsOf.count == unique.count {
-                let sets = clause.terms.map { Set(positionsOf[$0]!) }
-                starts = positionsOf[clause.terms[0]]!.filter { start in
-                    (1..<clause.terms.count).allSatisfy { sets[$0].contains(start + UInt32($0)) }
+            // The whole phrase, where every distinct term of it occurs (present == all of them).
+            if clause.terms.count > 1, present == clause.present.count, !slots[c].contains(nil) {
+                let lists = slots[c].map { positionsOf[$0!]! }
+                starts = lists[0].filter { start in
+                    (1..<lists.count).allSatisfy { Self.contains(lists[$0], start + UInt32($0)) }
                 }
                 length = clause.terms.count
             }
             if starts.isEmpty {
-                starts = positionsOf.values.flatMap { $0 }.sorted()
+                starts = positionsOf.compactMap { $0 }.flatMap { $0 }.sorted()
                 length = 1
             }
             found.append(ProximityBonus.Occurrences(starts: starts, length: length, idf: clause.idf))
         }
         return scorer.bonus(found)
+    }
+
+    /// Whether ascending `positions` holds `value` (binary search).
+    private static func contains(_ positions: ArraySlice<UInt32>, _ value: UInt32) -> Bool {
+        var low = positions.startIndex, high = positions.endIndex
+        while low < high {
+            let mid = (low + high) / 2
+            if positions[mid] < value { low = mid + 1 } else { high = mid }
+        }
+        return low < positions.endIndex && positions[low] == value
     }
 }
 
@@ -135,7 +151,8 @@ final class ListProximity {
     var maximum: Double { context.maximum }
 
     func bonus(_ doc: Int) throws -> Double {
-        try context.bonus { _, term in
+        try context.bonus { c, t in
+            let term = context.clauses[c].present[t]
             if lists[term] == nil { lists[term] = try index.postingList(term, in: .body) }
             guard let list = lists[term], let i = list.index(of: DocID(doc)) else { return nil }
             return list.positions(at: i)
@@ -147,28 +164,26 @@ final class ListProximity {
 /// document asked.
 final class SegmentProximity {
     private let context: ProximityContext
-    /// Per clause, per present term: its body cursor (nil where this segment lacks it).
-    private let cursors: [[String: PostingCursor]]
-    private var buffers: [String: [UInt32]] = [:]
+    /// Per clause, per present term: its body cursor (nil where this segment lacks it), and a
+    /// buffer for its positions.
+    private let cursors: [[PostingCursor?]]
+    private var buffers: [[[UInt32]]]
 
     init(_ context: ProximityContext, segment: Int, _ reader: SegmentReader, _ terms: MaxScoreRetrieval.TermLookups) throws {
         self.context = context
         cursors = try context.clauses.map { clause in
-            var row: [String: PostingCursor] = [:]
-            for term in clause.present {
-                if let info = try terms.info(term, .body, segment: segment) { row[term] = try reader.cursor(info, positions: true) }
+            try clause.present.map { term in
+                try terms.info(term, .body, segment: segment).map { try reader.cursor($0, positions: true) }
             }
-            return row
         }
+        buffers = context.clauses.map { Array(repeating: [], count: $0.present.count) }
     }
 
     func bonus(_ doc: Int) throws -> Double {
-        try context.bonus { c, term in
-            guard let cursor = cursors[c][term], try cursor.advance(to: doc) == doc else { return nil }
-            var buffer = buffers[term] ?? []
-            try cursor.positions(into: &buffer)
-            buffers[term] = buffer
-            return buffer[...]
+        try context.bonus { c, t in
+            guard let cursor = cursors[c][t], try cursor.advance(to: doc) == doc else { return nil }
+            try cursor.positions(into: &buffers[c][t])
+            return buffers[c][t][...]
         }
     }
 }
