@@ -26,6 +26,8 @@ struct ProximityBonus {
                 sum += (clauses[a].idf + clauses[b].idf) / 2 / Double((1 + d) * (1 + d))
             }
         }
+        // (No close pair: no bonus — and no 0/0 when k1 is 0.)
+        guard sum > 0 else { return 0 }
         return weight * sum * (k1 + 1) / (sum + k1)
     }
 
@@ -59,8 +61,9 @@ final class ProximityContext {
     /// Per clause, for each of its terms, its index in `present` (nil when absent from the body).
     private let slots: [[Int?]]
 
-    /// An upper bound of any document's bonus (the saturation's limit).
-    var maximum: Double { scorer.weight * (scorer.k1 + 1) }
+    /// An upper bound of any document's bonus: every pair of clauses adjacent (gap 0), which
+    /// for common words is far below the saturation's limit, weight · (k1 + 1).
+    let maximum: Double
 
     /// Nil when the bonus cannot apply (off, or fewer than two clauses that can meet in the body).
     /// `bodyFrequency` is a term's live document frequency in the body.
@@ -85,6 +88,11 @@ final class ProximityContext {
         }
         guard prepared.count >= 2 else { return nil }
         self.clauses = prepared
+        var pairs = 0.0
+        for a in prepared.indices {
+            for b in prepared.indices where b > a { pairs += (prepared[a].idf + prepared[b].idf) / 2 }
+        }
+        maximum = pairs > 0 ? scorer.weight * pairs * (scorer.k1 + 1) / (pairs + scorer.k1) : 0
         slots = prepared.map { clause in clause.terms.map { clause.present.firstIndex(of: $0) } }
     }
 

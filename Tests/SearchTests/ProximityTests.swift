@@ -15,6 +15,12 @@ import Testing
         let far = scorer.bonus([O(starts: [3], length: 1, idf: 2), O(starts: [8], length: 1, idf: 2)])
         let beyond = scorer.bonus([O(starts: [3], length: 1, idf: 2), O(starts: [30], length: 1, idf: 2)])
         #expect(near > far && far > 0 && beyond == 0)
+        // Without saturation (k1 = 0) a document with no close pair still gets 0, not 0/0.
+        let flat = ProximityBonus(weight: 1, window: 5, k1: 0)
+        #expect(flat.bonus([O(starts: [3], length: 1, idf: 2), O(starts: [30], length: 1, idf: 2)]) == 0)
+        #expect(flat.bonus([O(starts: [3], length: 1, idf: 2), O(starts: [4], length: 1, idf: 2)]) == 1)
+        // The bound with every pair adjacent: (2 + 2) / 2 = 2, saturated at k1 1.2: 2 · 2.2 / 3.2.
+        #expect(abs(near - 2 * 2.2 / 3.2) < 1e-12)
     }
 
     /// Two articles with the same words as often, one with them together: it ranks first, and
