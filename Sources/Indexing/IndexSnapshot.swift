@@ -89,13 +89,9 @@ public final class IndexSnapshot: SearchableIndex, @unchecked Sendable {
         try segments.map { try $0.lookup(term, in: field) }
     }
 
-    /// How many live documents hold `term` in `field`, without decoding postings where no
-    /// document is deleted (elsewhere the deleted ranges are sought in the postings).
-    public func documentFrequency(_ term: String, in field: Field) throws -> Int {
-        try documentFrequency(try termInfos(term, in: field))
-    }
-
-    /// The live document frequency of a term whose entries are `infos` (from `termInfos`).
+    /// How many live documents hold the term whose entries are `infos` (from `termInfos`), without
+    /// decoding postings where no document is deleted (elsewhere the deleted ranges are sought in
+    /// the postings).
     public func documentFrequency(_ infos: [SegmentReader.TermInfo?]) throws -> Int {
         var total = 0
         for (s, reader) in segments.enumerated() {

@@ -35,14 +35,6 @@ public final class SegmentReader: @unchecked Sendable {
         }
     }
 
-    /// Calls `body` with the bytes of `storage`, checking a block's CRC first.
-    private func withBytes<T>(_ storage: Storage, what: String, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
-        switch storage {
-        case .inline(let bytes): return try bytes.withUnsafeBytes { try body($0) }
-        case .block(let range): return try body(try file.checkedBytes(range, what: what))
-        }
-    }
-
     private let roots: [[BlockRef]]
     private let docTableOffset: Int
     private let fieldLengthsOffset: Int

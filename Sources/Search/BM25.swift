@@ -40,6 +40,15 @@ public struct BM25: Sendable, Equatable {
         log(1 + (Double(n) - Double(df) + 0.5) / (Double(df) + 0.5))
     }
 
+    /// A matcher's idf from its terms' document frequencies: a term's own, a phrase's the sum of
+    /// its terms' (as Lucene's PhraseQuery), which is known before the phrase is matched. The one
+    /// rule both the exhaustive and the pruned evaluators use, so their scores agree to the bit.
+    public func idf<S: Sequence>(documentFrequencies: S, documentCount n: Int) -> Double where S.Element == Int {
+        var sum = 0.0
+        for df in documentFrequencies { sum += idf(documentFrequency: df, documentCount: n) }
+        return sum
+    }
+
     /// The saturated, length-normalised term frequency: tf·(k1+1) / (tf + k1·(1 − b + b·len/avg)).
     public func tfNorm(termFrequency tf: Double, fieldLength: Double, averageFieldLength: Double) -> Double {
         tf * (k1 + 1) / (tf + k1 * (1 - b + b * fieldLength / averageFieldLength))

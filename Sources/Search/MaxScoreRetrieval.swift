@@ -82,7 +82,6 @@ struct MaxScoreRetrieval {
     }
 
     func bind() throws -> [BoundPlan] {
-        func documentFrequency(_ term: String, _ field: Field) throws -> Int { try terms.documentFrequency(term, field) }
         let similarity = searcher.similarity
         let live = snapshot.liveDocumentCount
         var bound: [BoundPlan] = []
@@ -108,14 +107,9 @@ struct MaxScoreRetrieval {
                 for (m, entry) in matchers.enumerated() {
                     var row: [Double?] = []
                     for field in fields {
-                        var idf = 0.0
-                        var present = true
-                        for term in entry.matcher.terms {
-                            let df = try documentFrequency(term, field)
-                            if df == 0 { present = false }
-                            idf += similarity.idf(documentFrequency: df, documentCount: live)
-                        }
-                        row.append(present ? weights[m] * similarity.boost(field) * idf : nil)
+                        let frequencies = try entry.matcher.terms.map { try terms.documentFrequency($0, field) }
+                        let idf = similarity.idf(documentFrequencies: frequencies, documentCount: live)
+                        row.append(frequencies.contains(0) ? nil : weights[m] * similarity.boost(field) * idf)
                     }
                     factors.append(row)
                 }
@@ -227,8 +221,7 @@ struct MaxScoreRetrieval {
                 prefix.append(sum)
             }
             let proximityCursors = try proximity.map { try SegmentProximity($0, segment: s, reader, terms) }
-            let deleted = snapshot.deletedRanges(ofSegment: s)
-            var deletedIndex = 0
+            var admits = LiveDocuments(deleted: snapshot.deletedRanges(ofSegment: s), allowed: allowed?[s])
 
             /// Whether a document with at most `bound` can still enter the top k.
             func canEnter(_ bound: Double) -> Bool {
@@ -266,9 +259,7 @@ struct MaxScoreRetrieval {
                         continue
                     }
                 }
-                while deletedIndex < deleted.count && deleted[deletedIndex].upperBound <= doc { deletedIndex += 1 }
-                let isDeleted = deletedIndex < deleted.count && deleted[deletedIndex].contains(doc)
-                if !isDeleted && allowed?[s][doc] ?? true {
+                if admits.contains(doc) {
                     for plan in everyPlan { plan.with { $0.isMatched = false } }
                     // `partial`: the terms scored so far; `phrases`: a bound of their plans' phrases.
                     var partial = 0.0, phrases = 0.0
@@ -343,17 +334,34 @@ struct MaxScoreRetrieval {
             // Only plans that decide make a document match.
             let live = try cursors(plans, segment: s, reader, lengths: lengths).compactMap { $0 }.filter(\.decides)
             guard !live.isEmpty else { continue }
-            let deleted = snapshot.deletedRanges(ofSegment: s)
-            var deletedIndex = 0
+            var admits = LiveDocuments(deleted: snapshot.deletedRanges(ofSegment: s), allowed: allowed?[s])
             var next = try live.map { try $0.nextMatch(atLeast: 0) }
             while true {
                 let doc = next.min()!
                 if doc == PostingCursor.end { break }
-                while deletedIndex < deleted.count && deleted[deletedIndex].upperBound <= doc { deletedIndex += 1 }
-                if !(deletedIndex < deleted.count && deleted[deletedIndex].contains(doc)) && allowed?[s][doc] ?? true { total += 1 }
+                if admits.contains(doc) { total += 1 }
                 for i in live.indices where next[i] == doc { next[i] = try live[i].nextMatch(atLeast: doc + 1) }
             }
         }
         return total
+    }
+}
+
+/// The documents of one segment a search may return: not deleted, and let through by the filters.
+/// Asked in ascending order (it walks the deleted ranges forward).
+struct LiveDocuments {
+    let deleted: [Range<Int>]
+    let allowed: [Bool]?
+    private var next = 0
+
+    init(deleted: [Range<Int>], allowed: [Bool]?) {
+        self.deleted = deleted
+        self.allowed = allowed
+    }
+
+    mutating func contains(_ doc: Int) -> Bool {
+        while next < deleted.count && deleted[next].upperBound <= doc { next += 1 }
+        if next < deleted.count && deleted[next].contains(doc) { return false }
+        return allowed?[doc] ?? true
     }
 }

@@ -156,79 +156,65 @@ final class PlanCursor {
     /// array while it is being modified, so their exclusivity checks are off for speed.)
     @exclusivity(unchecked) private var pendingPhrases: [(index: Int, source: Borrowed<FieldSource>)] = []
 
-    /// Scores `doc`, which the plan matches, into `contributions` and `sum`: its terms now,
-    /// its phrases (positions) only in `completePhrases`, when the document can still enter.
-    func score(_ doc: Int) throws {
+    /// What `source` scores in `doc` with `frequency` occurrences.
+    @inline(__always)
+    private func weighted(_ source: FieldSource, frequency: Int, _ doc: Int) -> Double {
+        let f = Int(source.field.rawValue)
+        return source.factor * similarity.tfNorm(
+            termFrequency: Double(frequency), fieldLength: Double(lengths[f][doc]), averageFieldLength: averages[f])
+    }
+
+    /// Scores the terms of `doc`, which the plan matches, into `contributions` and `sum`, and
+    /// marks the plan matched; its phrases (positions) wait for `addPhrases`, for a document that
+    /// can still enter. Returns the terms' sum and a bound of what the phrases can add.
+    func scoreTerms(_ doc: Int) throws -> (terms: Double, phrases: Double) {
         contributions.removeAll(keepingCapacity: true)
         pendingPhrases.removeAll(keepingCapacity: true)
         sum = 0
         for i in scored.indices {
             var value = 0.0
             if let entry = scored[i] {
-                let isPhrase = entry.with { $0.isPhrase }
-                if isPhrase {
+                if entry.with({ $0.isPhrase }) {
                     pendingPhrases.append((contributions.count, entry))
                 } else {
                     value = try entry.with { source in
-                        guard try source.advance(to: doc) == doc else { return 0 }
-                        let f = Int(source.field.rawValue)
-                        return source.factor * similarity.tfNorm(
-                            termFrequency: Double(source.termFrequency), fieldLength: Double(lengths[f][doc]),
-                            averageFieldLength: averages[f])
+                        try source.advance(to: doc) == doc ? weighted(source, frequency: source.termFrequency, doc) : 0
                     }
                 }
             }
             contributions.append(value)
             sum += value
         }
-    }
-
-    var hasPendingPhrases: Bool { !pendingPhrases.isEmpty }
-
-    /// `score`, then what it scored and a bound of what its phrases can add.
-    func scoreTerms(_ doc: Int) throws -> (terms: Double, phrases: Double) {
-        try score(doc)
         isMatched = true
         return (sum, pendingPhrases.isEmpty ? 0 : try pendingPhraseBound(doc))
     }
 
-    /// `completePhrases`, then what the phrases added.
-    func addPhrases(_ doc: Int) throws -> Double {
-        guard !pendingPhrases.isEmpty else { return 0 }
-        let before = sum
-        try completePhrases(doc)
-        return sum - before
-    }
-
-    /// An upper bound of what `completePhrases` adds for `doc`: each phrase scored at the
-    /// most its terms' frequencies there allow (no positions read).
-    func pendingPhraseBound(_ doc: Int) throws -> Double {
+    /// An upper bound of what `addPhrases` adds for `doc`: each phrase scored at the most its
+    /// terms' frequencies there allow (no positions read).
+    private func pendingPhraseBound(_ doc: Int) throws -> Double {
         var bound = 0.0
         for (_, entry) in pendingPhrases {
             bound += try entry.with { source in
                 let frequency = try source.maxFrequency(at: doc)
-                guard frequency > 0 else { return 0 }
-                let f = Int(source.field.rawValue)
-                return source.factor * similarity.tfNorm(
-                    termFrequency: Double(frequency), fieldLength: Double(lengths[f][doc]), averageFieldLength: averages[f])
+                return frequency > 0 ? weighted(source, frequency: frequency, doc) : 0
             }
         }
         return bound
     }
 
-    /// Adds the phrases' part of `doc`'s score (after `score`).
-    func completePhrases(_ doc: Int) throws {
+    /// Adds the phrases' part of `doc`'s score (after `scoreTerms`), and returns it.
+    func addPhrases(_ doc: Int) throws -> Double {
+        var added = 0.0
         for (index, entry) in pendingPhrases {
-            let value = try entry.with { source -> Double in
-                guard try source.advance(to: doc) == doc else { return 0 }
-                let f = Int(source.field.rawValue)
-                return source.factor * similarity.tfNorm(
-                    termFrequency: Double(source.termFrequency), fieldLength: Double(lengths[f][doc]), averageFieldLength: averages[f])
+            let value = try entry.with { source in
+                try source.advance(to: doc) == doc ? weighted(source, frequency: source.termFrequency, doc) : 0
             }
             guard value != 0 else { continue }
             contributions[index] = value
             sum += value
+            added += value
         }
         pendingPhrases.removeAll(keepingCapacity: true)
+        return added
     }
 }

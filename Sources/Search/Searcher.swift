@@ -238,14 +238,11 @@ public final class Searcher {
     func idf(_ matcher: Matcher, _ field: Field, _ found: FieldMatches, _ cache: inout MatchCache) throws -> Double {
         switch matcher {
         case .term:
-            return similarity.idf(documentFrequency: found.count, documentCount: index.liveDocumentCount)
+            return similarity.idf(documentFrequencies: [found.count], documentCount: index.liveDocumentCount)
         case .phrase(let terms):
-            var sum = 0.0
-            for term in terms {
-                let df = try matches(.term(term), field, slop: 0, &cache).count
-                sum += similarity.idf(documentFrequency: df, documentCount: index.liveDocumentCount)
-            }
-            return sum
+            var frequencies: [Int] = []
+            for term in terms { frequencies.append(try matches(.term(term), field, slop: 0, &cache).count) }
+            return similarity.idf(documentFrequencies: frequencies, documentCount: index.liveDocumentCount)
         }
     }
 
