@@ -51,7 +51,26 @@ public struct BM25: Sendable, Equatable {
 
     /// The saturated, length-normalised term frequency: tf·(k1+1) / (tf + k1·(1 − b + b·len/avg)).
     public func tfNorm(termFrequency tf: Double, fieldLength: Double, averageFieldLength: Double) -> Double {
-        tf * (k1 + 1) / (tf + k1 * (1 - b + b * fieldLength / averageFieldLength))
+        lengthNorm(averageFieldLength: averageFieldLength).tfNorm(termFrequency: tf, fieldLength: fieldLength)
+    }
+
+    /// `tfNorm` for one field's average length, with the per-field constants computed once (no
+    /// division by the average per document). Every evaluator computes tfNorm through it, so
+    /// their scores agree to the bit.
+    public func lengthNorm(averageFieldLength: Double) -> LengthNorm {
+        LengthNorm(saturation: k1 + 1, constant: k1 * (1 - b), perLength: k1 * b / averageFieldLength)
+    }
+
+    /// tf·(k1+1) / (tf + k1·(1 − b) + (k1·b/avg)·len), for one field.
+    public struct LengthNorm: Sendable {
+        let saturation: Double
+        let constant: Double
+        let perLength: Double
+
+        @inline(__always)
+        public func tfNorm(termFrequency tf: Double, fieldLength: Double) -> Double {
+            tf * saturation / (tf + (constant + perLength * fieldLength))
+        }
     }
 
     public func score(termFrequency tf: Double, documentFrequency df: Int, documentCount n: Int, fieldLength: Double, averageFieldLength: Double, field: Field) -> Double {

@@ -223,12 +223,10 @@ struct MaxScoreRetrieval {
             let proximityCursors = try proximity.map { try SegmentProximity($0, segment: s, reader, terms) }
             var admits = LiveDocuments(deleted: snapshot.deletedRanges(ofSegment: s), allowed: allowed?[s])
 
-            /// Whether a document with at most `bound` can still enter the top k.
-            func canEnter(_ bound: Double) -> Bool {
-                guard collector.isFull else { return true }
-                let threshold = collector.threshold
-                return bound >= threshold - 1e-9 * max(1, abs(threshold))
-            }
+            /// Whether a document with at most `bound` can still enter the top k: at least the
+            /// k-th best score so far, less a margin for rounding (−∞ until k are held).
+            var entry = Self.entryLimit(collector)
+            @inline(__always) func canEnter(_ bound: Double) -> Bool { bound >= entry }
             /// Plans before `essential` cannot make a document enter on their own.
             var essential = 0
             func updateEssential() {
@@ -303,9 +301,12 @@ struct MaxScoreRetrieval {
                             clauseScores[c] = 0
                             clauseMatched[c] = false
                         }
-                        for plan in live where plan.isMatched {
-                            if plan.decides { clauseMatched[plan.clause] = true }
-                            for value in plan.contributions { clauseScores[plan.clause] += value }
+                        for plan in everyPlan {
+                            plan.with { plan in
+                                guard plan.isMatched else { return }
+                                if plan.decides { clauseMatched[plan.clause] = true }
+                                for value in plan.contributions { clauseScores[plan.clause] += value }
+                            }
                         }
                         var score = 0.0
                         if clauseCount == 1 {
@@ -316,13 +317,24 @@ struct MaxScoreRetrieval {
                         let bonus = try proximityCursors?.bonus(doc) ?? 0
                         if bonus > 0 { bonuses[base + doc] = bonus }
                         collector.collect(DocID(base + doc), score: score + bonus)
+                        entry = Self.entryLimit(collector)
                         updateEssential()
                     }
                 }
                 for i in essential..<ordered.count where next[i] == doc { next[i] = try ordered[i].with { try $0.nextMatch(atLeast: doc + 1) } }
             }
+            // The loop uses the plans only through borrowed references: keep them alive to here.
+            withExtendedLifetime(live) {}
         }
         return (collector.sorted(), bonuses)
+    }
+
+    /// The least score bound that can still enter `collector`: its threshold less a margin for
+    /// the rounding of bounds summed in another order than scores.
+    private static func entryLimit(_ collector: TopKCollector) -> Double {
+        guard collector.isFull else { return -.infinity }
+        let threshold = collector.threshold
+        return threshold - 1e-9 * max(1, abs(threshold))
     }
 
     /// How many live documents the query matches (every plan, no pruning).

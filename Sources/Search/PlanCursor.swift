@@ -27,12 +27,15 @@ final class PlanCursor {
     let upperBound: Double
     /// The last document checked (−1 before any); the plan matches it when `matched`.
     @exclusivity(unchecked) private(set) var matchDoc = -1
-    /// The current document's terms, in the exhaustive evaluator's order, and their sum.
-    @exclusivity(unchecked) private(set) var contributions: [Double] = []
+    /// The current document's terms, in the exhaustive evaluator's order (`scored.count` of
+    /// them, owned by the cursor), and their sum.
+    let contributions: UnsafeMutableBufferPointer<Double>
     @exclusivity(unchecked) private(set) var sum = 0.0
+    /// Whether scored matcher i is a phrase (positions), scored last.
+    private let scoredIsPhrase: [Bool]
     private let lengths: [FieldLengths]
-    private let averages: [Double]
-    private let similarity: BM25
+    /// Per field (by raw value), BM25's length normalisation for its average length.
+    private let norms: [BM25.LengthNorm]
 
     init(clause: Int, decides: Bool, required: [[Borrowed<FieldSource>]], minimumMatch: Int, scored: [[FieldSource?]], owned: [FieldSource],
          lengths: [FieldLengths], averages: [Double], similarity: BM25) {
@@ -50,19 +53,28 @@ final class PlanCursor {
         self.scored = scored.flatMap { $0.map { $0.map(Borrowed.init) } }
         self.owned = owned
         self.lengths = lengths
-        self.averages = averages
-        self.similarity = similarity
+        let norms = averages.map { similarity.lengthNorm(averageFieldLength: $0) }
+        self.norms = norms
+        let scoredIsPhrase = self.scored.map { $0?.object.isPhrase ?? false }
+        self.scoredIsPhrase = scoredIsPhrase
         var bound = 0.0
         for row in scored {
             for case let source? in row {
-                bound += source.factor * similarity.tfNorm(
-                    termFrequency: Double(source.maxTermFrequency), fieldLength: Double(source.minFieldLength),
-                    averageFieldLength: averages[Int(source.field.rawValue)])
+                bound += source.factor * norms[Int(source.field.rawValue)].tfNorm(
+                    termFrequency: Double(source.maxTermFrequency), fieldLength: Double(source.minFieldLength))
             }
         }
         upperBound = bound
-        contributions.reserveCapacity(scored.count * 3)
+        contributions = .allocate(capacity: self.scored.count)
+        contributions.initialize(repeating: 0)
+        var phrases: [(index: Int, source: Borrowed<FieldSource>)] = []
+        for (i, entry) in self.scored.enumerated() where scoredIsPhrase[i] {
+            if let entry { phrases.append((i, entry)) }
+        }
+        self.phrases = phrases
     }
+
+    deinit { contributions.deallocate() }
 
     @exclusivity(unchecked) private var blockBound = 0.0
     @exclusivity(unchecked) private var blockEnd = -1
@@ -79,9 +91,8 @@ final class PlanCursor {
             guard let b = source.blockBounds(at: doc) else { continue }
             last = min(last, b.lastDoc)
             guard b.maxTermFrequency > 0 else { continue }
-            bound += source.factor * similarity.tfNorm(
-                termFrequency: Double(b.maxTermFrequency), fieldLength: Double(b.minFieldLength),
-                averageFieldLength: averages[Int(source.field.rawValue)])
+            bound += source.factor * norms[Int(source.field.rawValue)].tfNorm(
+                termFrequency: Double(b.maxTermFrequency), fieldLength: Double(b.minFieldLength))
         }
         blockStart = doc
         blockEnd = last
@@ -152,48 +163,46 @@ final class PlanCursor {
         return true
     }
 
-    /// (Both arrays are only ever appended values computed beforehand: no expression reads an
-    /// array while it is being modified, so their exclusivity checks are off for speed.)
-    @exclusivity(unchecked) private var pendingPhrases: [(index: Int, source: Borrowed<FieldSource>)] = []
+    /// The scored phrases (index in `scored`, source), and whether `scoreTerms` left them for
+    /// `addPhrases`.
+    private let phrases: [(index: Int, source: Borrowed<FieldSource>)]
+    @exclusivity(unchecked) private var phrasesPending = false
 
     /// What `source` scores in `doc` with `frequency` occurrences.
     @inline(__always)
     private func weighted(_ source: FieldSource, frequency: Int, _ doc: Int) -> Double {
         let f = Int(source.field.rawValue)
-        return source.factor * similarity.tfNorm(
-            termFrequency: Double(frequency), fieldLength: Double(lengths[f][doc]), averageFieldLength: averages[f])
+        return source.factor * norms[f].tfNorm(termFrequency: Double(frequency), fieldLength: Double(lengths[f][doc]))
     }
 
     /// Scores the terms of `doc`, which the plan matches, into `contributions` and `sum`, and
     /// marks the plan matched; its phrases (positions) wait for `addPhrases`, for a document that
     /// can still enter. Returns the terms' sum and a bound of what the phrases can add.
     func scoreTerms(_ doc: Int) throws -> (terms: Double, phrases: Double) {
-        contributions.removeAll(keepingCapacity: true)
-        pendingPhrases.removeAll(keepingCapacity: true)
-        sum = 0
+        var sum = 0.0
         for i in scored.indices {
             var value = 0.0
             if let entry = scored[i] {
-                if entry.with({ $0.isPhrase }) {
-                    pendingPhrases.append((contributions.count, entry))
-                } else {
+                if !scoredIsPhrase[i] {
                     value = try entry.with { source in
                         try source.advance(to: doc) == doc ? weighted(source, frequency: source.termFrequency, doc) : 0
                     }
                 }
             }
-            contributions.append(value)
+            contributions[i] = value
             sum += value
         }
+        self.sum = sum
         isMatched = true
-        return (sum, pendingPhrases.isEmpty ? 0 : try pendingPhraseBound(doc))
+        phrasesPending = !phrases.isEmpty
+        return (sum, phrasesPending ? try pendingPhraseBound(doc) : 0)
     }
 
     /// An upper bound of what `addPhrases` adds for `doc`: each phrase scored at the most its
     /// terms' frequencies there allow (no positions read).
     private func pendingPhraseBound(_ doc: Int) throws -> Double {
         var bound = 0.0
-        for (_, entry) in pendingPhrases {
+        for (_, entry) in phrases {
             bound += try entry.with { source in
                 let frequency = try source.maxFrequency(at: doc)
                 return frequency > 0 ? weighted(source, frequency: frequency, doc) : 0
@@ -205,7 +214,9 @@ final class PlanCursor {
     /// Adds the phrases' part of `doc`'s score (after `scoreTerms`), and returns it.
     func addPhrases(_ doc: Int) throws -> Double {
         var added = 0.0
-        for (index, entry) in pendingPhrases {
+        guard phrasesPending else { return 0 }
+        phrasesPending = false
+        for (index, entry) in phrases {
             let value = try entry.with { source in
                 try source.advance(to: doc) == doc ? weighted(source, frequency: source.termFrequency, doc) : 0
             }
@@ -214,7 +225,6 @@ final class PlanCursor {
             sum += value
             added += value
         }
-        pendingPhrases.removeAll(keepingCapacity: true)
         return added
     }
 }
