@@ -12,6 +12,8 @@ final class FieldSource {
     let minFieldLength: UInt32
     @exclusivity(unchecked) private(set) var doc = -1
     private let cursors: [PostingCursor]
+    /// The same cursors, read without reference counting on the hot path (`cursors` owns them).
+    private let borrowed: [Borrowed<PostingCursor>]
     /// The term's cursor (the first of `cursors`), used without reference counting on the hot path.
     private let first: Borrowed<PostingCursor>
     /// A phrase needs positions to match: the expensive kind, scored last.
@@ -24,6 +26,7 @@ final class FieldSource {
         self.field = field
         self.factor = factor
         cursors = [term]
+        borrowed = [Borrowed(term)]
         first = Borrowed(term)
         isPhrase = false
         slop = 0
@@ -37,6 +40,7 @@ final class FieldSource {
         self.field = field
         self.factor = factor
         cursors = phrase
+        borrowed = phrase.map(Borrowed.init)
         first = Borrowed(phrase[0])
         isPhrase = true
         self.slop = slop
@@ -62,8 +66,8 @@ final class FieldSource {
         search: while true {
             // Leapfrog until every term's cursor stands on the same document.
             var i = 0
-            while i < cursors.count {
-                let d = try cursors[i].advance(to: candidate)
+            while i < borrowed.count {
+                let d = try borrowed[i].with { try $0.advance(to: candidate) }
                 if d == PostingCursor.end {
                     doc = d
                     return d
@@ -75,7 +79,7 @@ final class FieldSource {
                 }
                 i += 1
             }
-            for (k, cursor) in cursors.enumerated() { try cursor.positions(into: &buffers[k]) }
+            for k in borrowed.indices { try borrowed[k].with { try $0.positions(into: &buffers[k]) } }
             let slices = buffers.map { $0[...] }
             let frequency = slop == 0 ? PhraseCounting.countPhrase(slices) : PhraseCounting.countSloppy(slices, slop: slop)
             if frequency > 0 {
@@ -95,9 +99,10 @@ final class FieldSource {
         if doc >= target { return doc == target ? termFrequency : 0 }
         guard isPhrase else { return try advance(to: target) == target ? termFrequency : 0 }
         var bound = Int.max
-        for (i, cursor) in cursors.enumerated() {
-            guard try cursor.advance(to: target) == target else { return 0 }
-            if i == 0 || slop == 0 { bound = min(bound, cursor.termFrequency) }
+        for i in borrowed.indices {
+            let frequency = try borrowed[i].with { cursor in try cursor.advance(to: target) == target ? cursor.termFrequency : 0 }
+            guard frequency > 0 else { return 0 }
+            if i == 0 || slop == 0 { bound = min(bound, frequency) }
         }
         return bound
     }
@@ -110,15 +115,12 @@ final class FieldSource {
         if doc == PostingCursor.end { return nil }
         if doc > target { return (doc - 1, 0, UInt32.max) }
         var result: (lastDoc: Int, maxTermFrequency: UInt32, minFieldLength: UInt32)? = nil
-        for (i, cursor) in cursors.enumerated() {
-            let b: (lastDoc: Int, maxTermFrequency: UInt32, minFieldLength: UInt32)
-            if cursor.doc == PostingCursor.end { return nil }
-            if cursor.doc > target {
-                b = (cursor.doc - 1, 0, UInt32.max)
-            } else {
-                guard let bounds = cursor.blockBounds(at: target) else { return nil }
-                b = bounds
+        for i in borrowed.indices {
+            let found: (lastDoc: Int, maxTermFrequency: UInt32, minFieldLength: UInt32)? = borrowed[i].with { cursor in
+                if cursor.doc == PostingCursor.end { return nil }
+                return cursor.doc > target ? (cursor.doc - 1, 0, UInt32.max) : cursor.blockBounds(at: target)
             }
+            guard let b = found else { return nil }
             // Any term missing means no phrase; only the first term's frequency bounds a sloppy one.
             let frequency = b.maxTermFrequency == 0 || i == 0 || slop == 0 ? b.maxTermFrequency : UInt32.max
             result = result.map {
