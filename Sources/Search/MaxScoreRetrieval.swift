@@ -225,7 +225,7 @@ struct MaxScoreRetrieval {
 
             /// Whether a document with at most `bound` can still enter the top k: at least the
             /// k-th best score so far, less a margin for rounding (−∞ until k are held).
-            var entry = Self.entryLimit(collector)
+            var entry = collector.isFull ? Self.entryLimit(threshold: collector.threshold) : -.infinity
             @inline(__always) func canEnter(_ bound: Double) -> Bool { bound >= entry }
             /// Plans before `essential` cannot make a document enter on their own.
             var essential = 0
@@ -317,7 +317,7 @@ struct MaxScoreRetrieval {
                         let bonus = try proximityCursors?.bonus(doc) ?? 0
                         if bonus > 0 { bonuses[base + doc] = bonus }
                         collector.collect(DocID(base + doc), score: score + bonus)
-                        entry = Self.entryLimit(collector)
+                        if collector.isFull { entry = Self.entryLimit(threshold: collector.threshold) }
                         updateEssential()
                     }
                 }
@@ -329,12 +329,11 @@ struct MaxScoreRetrieval {
         return (collector.sorted(), bonuses)
     }
 
-    /// The least score bound that can still enter `collector`: its threshold less a margin for
-    /// the rounding of bounds summed in another order than scores.
-    private static func entryLimit(_ collector: TopKCollector) -> Double {
-        guard collector.isFull else { return -.infinity }
-        let threshold = collector.threshold
-        return threshold - 1e-9 * max(1, abs(threshold))
+    /// The least score bound that can still enter a full collector: its threshold less a margin
+    /// for the rounding of bounds summed in another order than scores.
+    @inline(__always)
+    private static func entryLimit(threshold: Double) -> Double {
+        threshold - 1e-9 * max(1, abs(threshold))
     }
 
     /// How many live documents the query matches (every plan, no pruning).
