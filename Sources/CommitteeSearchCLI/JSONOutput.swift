@@ -19,8 +19,12 @@ enum JSONOutput {
         var title: String
         var author: String?
         var affiliation: String?
+        /// The body's first and last line.
         var line_start: Int
         var line_end: Int
+        /// Every range of lines the article occupies, `[first, last]` (its title or byline may be
+        /// printed after the body).
+        var line_ranges: [[Int]]
         /// The best passage (the first of `snippets`), as plain text.
         var snippet: String
         /// Character ranges `[start, end)` of the matched words in `snippet`.
@@ -58,7 +62,10 @@ enum JSONOutput {
             return HitObject(
                 rank: offset + rank + 1, score: item.hit.score, doc_id: item.document.key, file: item.document.file,
                 title: item.document.title, author: item.document.author, affiliation: item.document.affiliation,
-                line_start: item.document.lineStart, line_end: item.document.lineEnd, snippet: first?.text ?? "",
+                line_start: item.document.lineStart, line_end: item.document.lineEnd,
+                line_ranges: (item.document.lineRanges.isEmpty ? [item.document.lineStart...item.document.lineEnd] : item.document.lineRanges)
+                    .map { [$0.lowerBound, $0.upperBound] },
+                snippet: first?.text ?? "",
                 highlights: first?.highlights.map { [$0.lowerBound, $0.upperBound] } ?? [],
                 snippet_line_start: first?.lineStart, snippet_line_end: first?.lineEnd,
                 snippets: item.snippets.map {

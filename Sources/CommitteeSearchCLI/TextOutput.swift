@@ -13,6 +13,13 @@ struct TextOutput {
     private func dim(_ s: String) -> String { colour ? "\u{1B}[2m\(s)\u{1B}[0m" : s }
     private func bold(_ s: String) -> String { colour ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
 
+    /// Every range of lines the article occupies (a title or byline printed after the text is a
+    /// range of its own): `793-889,894-897`.
+    static func lines(of d: StoredDocument) -> String {
+        let ranges = d.lineRanges.isEmpty ? [d.lineStart...d.lineEnd] : d.lineRanges
+        return ranges.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ",")
+    }
+
     func render(query: String, result: SearchResult, hits: [RenderedHit], tookMilliseconds: Double, offset: Int = 0) -> String {
         var out = "\(result.totalHits) \(result.totalHits == 1 ? "article matches" : "articles match") “\(query)” (\(String(format: "%.1f", tookMilliseconds)) ms)\n"
         for (rank, item) in hits.enumerated() {
@@ -20,7 +27,7 @@ struct TextOutput {
             out += "\n\(offset + rank + 1). \(bold(d.title))  \(dim(String(format: "score %.3f", item.hit.score)))\n"
             let people = [d.author, d.affiliation].compactMap { $0 }.joined(separator: " · ")
             if !people.isEmpty { out += "   \(people)\n" }
-            out += "   \(d.file):\(d.lineStart)-\(d.lineEnd)  \(dim(d.key))\n"
+            out += "   \(d.file):\(Self.lines(of: d))  \(dim(d.key))\n"
             for snippet in item.snippets {
                 let lines = snippet.lineStart == snippet.lineEnd ? "\(snippet.lineStart)" : "\(snippet.lineStart)-\(snippet.lineEnd)"
                 out += "   \(dim("line \(lines):")) …\(snippet.marked(open: open, close: close))…\n"

@@ -64,7 +64,7 @@ import Testing
         #expect((object["total_hits"] as? Int ?? 0) >= 2)
         let hits = try #require(object["hits"] as? [[String: Any]])
         #expect(hits.count == 2)
-        let required: Set = ["rank", "score", "doc_id", "file", "title", "author", "line_start", "line_end", "snippet"]
+        let required: Set = ["rank", "score", "doc_id", "file", "title", "author", "line_start", "line_end", "line_ranges", "snippet"]
         for (i, hit) in hits.enumerated() {
             #expect(required.isSubset(of: Set(hit.keys)))
             #expect(hit["rank"] as? Int == i + 1)
@@ -77,6 +77,14 @@ import Testing
         let again = try Self.run(["search", "--json", "--corpus", "/nonexistent", "--index", index, "罗鸣"])
         #expect(again.status == 0)
         #expect(again.stdout.contains("\"doc_id\":\"004_0e00348c40e7e77d#10\""))
+        // Its byline and credit line are printed after the body: the article's lines are every
+        // range it occupies, and the passage found in the credit line lies in one of them.
+        let credited = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+        let hit = try #require((credited["hits"] as? [[String: Any]])?.first)
+        let ranges = try #require(hit["line_ranges"] as? [[Int]])
+        #expect(ranges == [[793, 889], [894, 897]])
+        let passageLine = try #require(hit["snippet_line_start"] as? Int)
+        #expect(ranges.contains { $0[0] <= passageLine && passageLine <= $0[1] })
     }
 
     @Test func textOutputMarksMatchesWhenPiped() throws {
@@ -88,7 +96,7 @@ import Testing
         #expect(result.stdout.hasPrefix("1 article matches “周均发”"))
         #expect(result.stdout.contains("1. 以“有为”彰显价值 以“创新”赋能质效"))
         #expect(result.stdout.contains("周均发 · 张掖市政协党组书记、主席"))
-        #expect(result.stdout.contains("000_07fd9a4553e8b7fc.txt:9-23"))
+        #expect(result.stdout.contains("000_07fd9a4553e8b7fc.txt:3-23"))
         #expect(result.stdout.contains("\"周 均 发\" in author: tf=1 df=1"))
         #expect(!result.stdout.contains("\u{1B}["))
     }
@@ -501,7 +509,7 @@ import Testing
 
             1. 以“有为”彰显价值 以“创新”赋能质效  score 69.753
                周均发 · 张掖市政协党组书记、主席
-               000_07fd9a4553e8b7fc.txt:9-23  000_07fd9a4553e8b7fc#1
+               000_07fd9a4553e8b7fc.txt:3-23  000_07fd9a4553e8b7fc#1
                line 15: …不断强化工作统筹，探索专委会+界别委员+专家团队“[三轮驱动]”的履职模式，将26个界别264名政协委员全部编入各专委会，并成立以专委会为单位“专家团队”，同时将办公室1…
 
             """)
@@ -553,7 +561,7 @@ import Testing
 
             1. 加强两支队伍建设 提升基层履职效能  score \(Self.score(result.stdout, 0))
                包国成 · 海原县政协秘书长、办公室主任
-               004_0e00348c40e7e77d.txt:793-889  004_0e00348c40e7e77d#10
+               004_0e00348c40e7e77d.txt:793-889,894-897  004_0e00348c40e7e77d#10
             1 article matches “罗鸣” (\(Self.took(result.stdout, 1)) ms)
             error: the parenthesis at column 4 is never closed: 政协 ▶(委员
             error: the query only excludes (NOT/-): add a word to search for: NOT 县
@@ -561,7 +569,7 @@ import Testing
 
             1. 以“有为”彰显价值 以“创新”赋能质效  score \(Self.score(result.stdout, 1))
                周均发 · 张掖市政协党组书记、主席
-               000_07fd9a4553e8b7fc.txt:9-23  000_07fd9a4553e8b7fc#1
+               000_07fd9a4553e8b7fc.txt:3-23  000_07fd9a4553e8b7fc#1
 
             """)
     }
