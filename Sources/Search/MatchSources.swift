@@ -12,7 +12,8 @@ final class FieldSource {
     let minFieldLength: UInt32
     @exclusivity(unchecked) private(set) var doc = -1
     private let cursors: [PostingCursor]
-    /// The same cursors, read without reference counting on the hot path (`cursors` owns them).
+    /// A phrase's cursors, read without reference counting on the hot path (`cursors` owns
+    /// them; empty for a term, which uses `first`).
     private let borrowed: [Borrowed<PostingCursor>]
     /// The term's cursor (the first of `cursors`), used without reference counting on the hot path.
     private let first: Borrowed<PostingCursor>
@@ -26,7 +27,7 @@ final class FieldSource {
         self.field = field
         self.factor = factor
         cursors = [term]
-        borrowed = [Borrowed(term)]
+        borrowed = []
         first = Borrowed(term)
         isPhrase = false
         slop = 0
@@ -115,8 +116,8 @@ final class FieldSource {
         if doc == PostingCursor.end { return nil }
         if doc > target { return (doc - 1, 0, UInt32.max) }
         var result: (lastDoc: Int, maxTermFrequency: UInt32, minFieldLength: UInt32)? = nil
-        for i in borrowed.indices {
-            let found: (lastDoc: Int, maxTermFrequency: UInt32, minFieldLength: UInt32)? = borrowed[i].with { cursor in
+        for i in 0..<(isPhrase ? borrowed.count : 1) {
+            let found: (lastDoc: Int, maxTermFrequency: UInt32, minFieldLength: UInt32)? = (isPhrase ? borrowed[i] : first).with { cursor in
                 if cursor.doc == PostingCursor.end { return nil }
                 return cursor.doc > target ? (cursor.doc - 1, 0, UInt32.max) : cursor.blockBounds(at: target)
             }

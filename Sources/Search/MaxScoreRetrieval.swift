@@ -141,7 +141,7 @@ struct MaxScoreRetrieval {
     /// The bound plans' cursors in one segment (nil for a plan that cannot match there).
     func cursors(_ plans: [BoundPlan], segment: Int, _ reader: SegmentReader, lengths: [FieldLengths]) throws -> [PlanCursor?] {
         var result: [PlanCursor?] = []
-        let averages = Field.allCases.map { searcher.averageFieldLength($0) }
+        let norms = Field.allCases.map { searcher.similarity.lengthNorm(averageFieldLength: searcher.averageFieldLength($0)) }
         for bound in plans {
             var sources: [[FieldSource?]] = []
             for (m, entry) in bound.matchers.enumerated() {
@@ -169,8 +169,7 @@ struct MaxScoreRetrieval {
             let scored = bound.matchers.indices.filter { bound.matchers[$0].scored }.map { sources[$0] }
             result.append(PlanCursor(
                 clause: bound.clause, decides: bound.decides, required: required, minimumMatch: all ? required.count : min(bound.plan.minimumMatch, required.count),
-                scored: scored, owned: sources.flatMap { $0.compactMap { $0 } }, lengths: lengths, averages: averages,
-                similarity: searcher.similarity))
+                scored: scored, owned: sources.flatMap { $0.compactMap { $0 } }, lengths: lengths, norms: norms))
         }
         return result
     }

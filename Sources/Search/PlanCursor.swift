@@ -31,14 +31,12 @@ final class PlanCursor {
     /// them, owned by the cursor), and their sum.
     let contributions: UnsafeMutableBufferPointer<Double>
     @exclusivity(unchecked) private(set) var sum = 0.0
-    /// Whether scored matcher i is a phrase (positions), scored last.
-    private let scoredIsPhrase: [Bool]
     private let lengths: [FieldLengths]
     /// Per field (by raw value), BM25's length normalisation for its average length.
     private let norms: [BM25.LengthNorm]
 
     init(clause: Int, decides: Bool, required: [[Borrowed<FieldSource>]], minimumMatch: Int, scored: [[FieldSource?]], owned: [FieldSource],
-         lengths: [FieldLengths], averages: [Double], similarity: BM25) {
+         lengths: [FieldLengths], norms: [BM25.LengthNorm]) {
         self.clause = clause
         self.decides = decides
         requiredSources = required.flatMap { $0 }
@@ -53,10 +51,7 @@ final class PlanCursor {
         self.scored = scored.flatMap { $0.map { $0.map(Borrowed.init) } }
         self.owned = owned
         self.lengths = lengths
-        let norms = averages.map { similarity.lengthNorm(averageFieldLength: $0) }
         self.norms = norms
-        let scoredIsPhrase = self.scored.map { $0?.object.isPhrase ?? false }
-        self.scoredIsPhrase = scoredIsPhrase
         var bound = 0.0
         for row in scored {
             for case let source? in row {
@@ -68,8 +63,8 @@ final class PlanCursor {
         contributions = .allocate(capacity: self.scored.count)
         contributions.initialize(repeating: 0)
         var phrases: [(index: Int, source: Borrowed<FieldSource>)] = []
-        for (i, entry) in self.scored.enumerated() where scoredIsPhrase[i] {
-            if let entry { phrases.append((i, entry)) }
+        for (i, entry) in self.scored.enumerated() {
+            if let entry, entry.with({ $0.isPhrase }) { phrases.append((i, entry)) }
         }
         self.phrases = phrases
     }
@@ -183,7 +178,7 @@ final class PlanCursor {
         for i in scored.indices {
             var value = 0.0
             if let entry = scored[i] {
-                if !scoredIsPhrase[i] {
+                if !entry.with({ $0.isPhrase }) {
                     value = try entry.with { source in
                         try source.advance(to: doc) == doc ? weighted(source, frequency: source.termFrequency, doc) : 0
                     }
