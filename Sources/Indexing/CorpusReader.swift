@@ -78,7 +78,7 @@ public struct CorpusReader: Sendable {
             guard full.hasPrefix(prefix) else { continue }
             paths.append(String(full.dropFirst(prefix.count)))
         }
-        return paths.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        return paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }  // no array per comparison
     }
 
     private func open(_ path: String) -> Result<FileHandle, CorpusWarning> {

@@ -89,7 +89,7 @@ public final class IndexWriter {
         } else if full {
             report.fullRebuildReason = "--full"
         }
-        let generation = (try? directory.latestManifest())?.generation ?? 0
+        let generation = directory.generations().first ?? 0  // named by the file: no second decode
         var manifest = previous ?? Manifest(
             generation: generation, formatVersion: SegmentFile.formatVersion, analyzerVersion: analyzerVersion,
             layout: layout.rawValue, bigrams: bigrams, segments: [], files: [])
@@ -121,7 +121,8 @@ public final class IndexWriter {
                 toIndex.append(scanned)
             }
         }
-        for (path, entries) in oldFiles where !paths.contains(path) && !keptPaths.contains(path) {
+        let listed = Set(paths)  // not `paths.contains`: a linear search per old file is quadratic
+        for (path, entries) in oldFiles where !listed.contains(path) && !keptPaths.contains(path) {
             report.removed += 1
             deletions += entries
         }
@@ -150,7 +151,7 @@ public final class IndexWriter {
         let tracker = ProgressTracker(total: toIndex.count, started: started, callback: progress)
         let workers = try shares.enumerated().map { w, files in
             try SegmentWorker(
-                files: files.sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) },
+                files: files.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) },
                 prefix: String(format: "g%06d_w%d", manifest.generation, w), writer: self,
                 budget: memoryBudget / workerCount, tracker: tracker)
         }
