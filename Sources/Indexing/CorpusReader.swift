@@ -15,8 +15,6 @@ public struct ScannedFile: Sendable, Equatable {
     /// FNV-1a 64 of the bytes on disk.
     public var contentHash: UInt64
     public var encoding: Encoding
-
-    public var hashString: String { String(format: "%016llx", contentHash) }
 }
 
 /// A stretch of a corpus file, decoded to UTF-8 and cut at a blank line, so that large files are

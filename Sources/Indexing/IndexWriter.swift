@@ -108,7 +108,7 @@ public final class IndexWriter {
                 if oldFiles[path] != nil { keptPaths.insert(path) }  // nothing indexed is lost
             case .success(let scanned):
                 if let old = oldFiles[path] {
-                    if old.first?.contentHash == scanned.hashString {
+                    if old.first?.contentHash == scanned.contentHash {
                         report.unchanged += 1
                         keptPaths.insert(path)
                         continue
@@ -168,6 +168,7 @@ public final class IndexWriter {
         manifest.segments.removeAll { $0.liveCount == 0 }
         let liveSegments = Set(manifest.segments.map(\.name))
         manifest.files.removeAll { entry in entry.documentCount > 0 && !liveSegments.contains(entry.segment) }
+        manifest.sortFiles()  // the kept files are in order; the new ones join them
         try commit(manifest)
 
         // Merge when there are too many segments, as a further commit point.
@@ -183,7 +184,7 @@ public final class IndexWriter {
     }
 
     private func commit(_ manifest: Manifest) throws {
-        try directory.writeDurably([UInt8](try manifest.encoded()), as: manifest.fileName)
+        try directory.writeDurably(manifest.encoded(), as: manifest.fileName)
         directory.removeUnreferenced(keeping: manifest)
     }
 
@@ -350,7 +351,7 @@ final class SegmentWorker: @unchecked Sendable {
             ordinal += builder.add(window, firstOrdinal: ordinal)
             if builder.memoryFootprint > budget {
                 pending.append(Manifest.SourceFile(
-                    path: file.path, size: file.size, contentHash: file.hashString, segment: "",
+                    path: file.path, size: file.size, contentHash: file.contentHash, segment: "",
                     firstDocument: first, documentCount: builder.documentCount - first))
                 try flush()
                 first = 0
@@ -361,7 +362,7 @@ final class SegmentWorker: @unchecked Sendable {
             return
         }
         pending.append(Manifest.SourceFile(
-            path: file.path, size: file.size, contentHash: file.hashString, segment: "",
+            path: file.path, size: file.size, contentHash: file.contentHash, segment: "",
             firstDocument: first, documentCount: builder.documentCount - first))
         articles += ordinal
         bytes += file.size
@@ -376,7 +377,7 @@ final class SegmentWorker: @unchecked Sendable {
         segments.append(Manifest.Segment(
             name: name, documentCount: index.documentCount, deleted: [],
             liveFieldLengths: index.fieldLengths.map { $0.reduce(0) { $0 + Int($1) } }))
-        entries += pending.map { var f = $0; f.segment = name; return f }
+        entries += pending.map { var f = $0; if f.documentCount > 0 { f.segment = name }; return f }
         pending = []
         tokens += builder.tokenCount
         builder = try IndexBuilder(layout: writer.layout, bigrams: writer.bigrams, dictionary: writer.dictionary)
