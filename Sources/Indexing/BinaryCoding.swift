@@ -22,7 +22,7 @@ struct BinaryWriter {
     mutating func optionalString(_ s: String?) {
         if let s { u8(1); string(s) } else { u8(0) }
     }
-    mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
+    mutating func raw<C: Collection>(_ b: C) where C.Element == UInt8 { bytes.append(contentsOf: b) }
     /// `values` bit-packed at `width` bits each (`BitPacking`).
     mutating func packed<C: Collection>(_ values: C, width: Int) where C.Element == UInt32 {
         BitPacking.pack(values, width: width, into: &bytes)
@@ -46,7 +46,8 @@ struct BinaryReader {
 
     var isAtEnd: Bool { offset >= end }
 
-    private func damaged(_ what: String) -> IndexError {
+    /// Damage at the current offset, naming the file.
+    func damaged(_ what: String) -> IndexError {
         IndexError.damaged(file: file, detail: "\(what) at byte \(offset)")
     }
 

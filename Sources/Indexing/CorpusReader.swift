@@ -15,8 +15,6 @@ public struct ScannedFile: Sendable, Equatable {
     /// FNV-1a 64 of the bytes on disk.
     public var contentHash: UInt64
     public var encoding: Encoding
-
-    public var hashString: String { String(format: "%016llx", contentHash) }
 }
 
 /// A stretch of a corpus file, decoded to UTF-8 and cut at a blank line, so that large files are
@@ -78,7 +76,7 @@ public struct CorpusReader: Sendable {
             guard full.hasPrefix(prefix) else { continue }
             paths.append(String(full.dropFirst(prefix.count)))
         }
-        return paths.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        return paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }  // no array per comparison
     }
 
     private func open(_ path: String) -> Result<FileHandle, CorpusWarning> {

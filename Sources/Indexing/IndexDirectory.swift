@@ -25,12 +25,18 @@ public struct IndexDirectory: Sendable {
 
     /// The newest commit point, or nil when the directory holds none.
     public func latestManifest() throws -> Manifest? {
+        try readLatestCommitPoint { try Manifest.decode($0, file: $1) }
+    }
+
+    /// Reads the newest commit point with `decode` (given its bytes and path) and checks that it
+    /// is the generation its name says, in a format this program reads.
+    private func readLatestCommitPoint(_ decode: (UnsafeRawBufferPointer, String) throws -> Manifest) throws -> Manifest? {
         guard let generation = generations().first else { return nil }
         let name = Manifest.prefix + String(generation)
-        guard let data = FileManager.default.contents(atPath: file(name)) else {
-            throw IndexError.missingFile(file: file(name))
+        let mapped = try MappedFile(path: file(name))  // mapped, not read: no copy to fault in
+        let manifest = try withExtendedLifetime(mapped) {
+            try decode(mapped.count == 0 ? UnsafeRawBufferPointer(start: nil, count: 0) : try mapped.bytes(0..<mapped.count), file(name))
         }
-        let manifest = try Manifest.decode(data, file: file(name))
         guard manifest.generation == generation else {
             throw IndexError.damaged(file: file(name), detail: "names generation \(manifest.generation)")
         }
@@ -42,13 +48,18 @@ public struct IndexDirectory: Sendable {
 
     /// Opens the newest complete version. A writer may delete the files of an older version
     /// between reading its commit point and opening its segments; then the newer one is read.
+    /// The commit point's files are read into a `FileTable`, not as a `String` each.
     public func open(analyzerVersion: UInt32) throws -> IndexSnapshot {
         var attempt = 0
         while true {
-            guard let manifest = try latestManifest() else { throw IndexError.missing(path: path) }
+            var files = FileTable()
+            let read = { (bytes: UnsafeRawBufferPointer, name: String) in
+                try Manifest.decode(bytes, file: name, reserve: { files.reserveCapacity(files: $0) }) { files.append($0) }
+            }
+            guard let manifest = try readLatestCommitPoint(read) else { throw IndexError.missing(path: path) }
             do {
                 let readers = try manifest.segments.map { try SegmentReader(path: file($0.name), analyzerVersion: analyzerVersion) }
-                return try IndexSnapshot(manifest: manifest, directory: path, segments: readers)
+                return try IndexSnapshot(manifest: manifest, files: files, directory: path, segments: readers)
             } catch IndexError.missingFile(let missing) {
                 attempt += 1
                 let newer = (generations().first ?? 0) > manifest.generation

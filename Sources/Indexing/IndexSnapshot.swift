@@ -1,21 +1,33 @@
+import Foundation
+
 /// One committed version of an on-disk index: its segments, with deleted documents hidden and
 /// statistics over live documents only. Global document ids run through the segments in the
 /// manifest's order.
 public final class IndexSnapshot: SearchableIndex, @unchecked Sendable {
-    public let manifest: Manifest
+    /// The commit point opened, without its file list (`manifest.files` is empty: the files are
+    /// in `files`).
+    let manifest: Manifest
     public let directory: String
     let segments: [SegmentReader]
     /// First global id of each segment, and one past the last.
     let bases: [Int]
-    /// Per segment: for each local doc, (file index in the manifest, ordinal in the file), for
-    /// the corpus-order tie-break.
-    private let order: [[(file: Int, ordinal: Int)]]
-    /// File paths in corpus order (`order`'s file index points here).
-    private let paths: [String]
+    /// The commit point's files: paths and where their documents are.
+    let files: FileTable
+    /// Per global id, the document's place in corpus order: its file's path number (shifted 32
+    /// bits left) plus its ordinal in the file, or `unplaced` when no file names it. Ordering two
+    /// ids is comparing two integers (`precedes`).
+    private let places: [UInt64]
     private let averages: [Double]
+    /// Every path as a `String`, made on first use (by file filters, which judge every file).
+    private let pathStrings = PathStrings()
 
-    init(manifest: Manifest, directory: String, segments: [SegmentReader]) throws {
+    private static let unplaced = UInt64(UInt32.max) << 32
+
+    /// O(files + documents), with no string compared or made: `files` is in corpus order already
+    /// (a commit point stores it so), and a file's path number is its rank.
+    init(manifest: Manifest, files: FileTable, directory: String, segments: [SegmentReader]) throws {
         self.manifest = manifest
+        self.files = files
         self.directory = directory
         self.segments = segments
         var bases = [0]
@@ -27,23 +39,27 @@ public final class IndexSnapshot: SearchableIndex, @unchecked Sendable {
             bases.append(end)
         }
         self.bases = bases
-        var order: [[(Int, Int)]] = segments.map { Array(repeating: (Int.max, 0), count: $0.documentCount) }
-        let paths = Set(manifest.files.map(\.path)).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-        let rank = Dictionary(uniqueKeysWithValues: paths.enumerated().map { ($1, $0) })
-        var ordinalOffset: [String: Int] = [:]  // a large file's parts, in the manifest's order
-        for file in manifest.files {
-            guard let s = manifest.segments.firstIndex(where: { $0.name == file.segment }),
-                file.firstDocument >= 0, file.firstDocument + file.documentCount <= manifest.segments[s].documentCount
-            else {
-                if file.documentCount == 0 { continue }
-                throw IndexError.damaged(file: directory + "/" + manifest.fileName, detail: "file \(file.path) points outside its segment")
+        var places = [UInt64](repeating: Self.unplaced, count: bases.last!)
+        try files.entries.withUnsafeBufferPointer { entries in
+            try places.withUnsafeMutableBufferPointer { places in
+                var path = -1, ordinal = 0  // the current path; its documents so far
+                for entry in entries {
+                    if Int(entry.path) != path {
+                        path = Int(entry.path)
+                        ordinal = 0
+                    }
+                    let s = Int(entry.segment), start = Int(entry.firstDocument), count = Int(entry.documentCount)
+                    guard s < manifest.segments.count, start + count <= manifest.segments[s].documentCount, ordinal + count <= 1 << 32 else {
+                        throw IndexError.damaged(
+                            file: directory + "/" + manifest.fileName, detail: "file \(files.path(path)) points outside its segment")
+                    }
+                    let rank = UInt64(path) << 32
+                    for k in 0..<count { places[bases[s] + start + k] = rank | UInt64(ordinal + k) }
+                    ordinal += count
+                }
             }
-            let offset = ordinalOffset[file.path, default: 0]
-            for k in 0..<file.documentCount { order[s][file.firstDocument + k] = (rank[file.path]!, offset + k) }
-            ordinalOffset[file.path] = offset + file.documentCount
         }
-        self.order = order
-        self.paths = paths
+        self.places = places
         let live = manifest.segments.reduce(0) { $0 + $1.liveCount }
         averages = Field.allCases.map { field in
             let total = manifest.segments.reduce(0) { $0 + ($1.liveFieldLengths.count > Int(field.rawValue) ? $1.liveFieldLengths[Int(field.rawValue)] : 0) }
@@ -57,10 +73,17 @@ public final class IndexSnapshot: SearchableIndex, @unchecked Sendable {
 
     /// Per segment, whether each local document's file path passes `include` (judged once per file).
     public func documentMask(files include: (String) throws -> Bool) throws -> [[Bool]] {
-        let passes = try paths.map(include)
-        return try order.enumerated().map { s, documents in
-            try documents.enumerated().map { local, place in
-                place.file < passes.count ? passes[place.file] : try include(try document(DocID(bases[s] + local)).file)
+        let paths = pathStrings.get(files)
+        var judged = [Bool?](repeating: nil, count: paths.count)
+        return try segments.indices.map { s in
+            try (bases[s]..<bases[s + 1]).map { doc in
+                let place = places[doc]
+                guard place != Self.unplaced else { return try include(try document(DocID(doc)).file) }
+                let path = Int(place >> 32)
+                if let passes = judged[path] { return passes }
+                let passes = try include(paths[path])
+                judged[path] = passes
+                return passes
             }
         }
     }
@@ -152,25 +175,37 @@ public final class IndexSnapshot: SearchableIndex, @unchecked Sendable {
         return try segments[s].document(local)
     }
 
+    /// The file's path; the first call makes every path's `String` (it serves filters, which ask
+    /// for every document's).
     public func filePath(_ doc: DocID) throws -> String {
-        let (s, local) = locate(doc)
-        let file = order[s][local].file
-        guard file < paths.count else { return try document(doc).file }
-        return paths[file]
+        let place = places[doc.index]
+        guard place != Self.unplaced else { return try document(doc).file }
+        return pathStrings.get(files)[Int(place >> 32)]
     }
 
     public func documentKey(_ doc: DocID) throws -> String {
-        let (s, local) = locate(doc)
-        let place = order[s][local]
-        guard place.file < paths.count else { return try document(doc).key }
-        let path = paths[place.file]
+        let place = places[doc.index]
+        guard place != Self.unplaced else { return try document(doc).key }
+        let path = files.path(Int(place >> 32))
         let stem = path.hasSuffix(".txt") ? String(path.dropLast(4)) : path
-        return manifest.layout == "plain" ? stem : "\(stem)#\(place.ordinal + 1)"
+        return manifest.layout == "plain" ? stem : "\(stem)#\(place & 0xFFFF_FFFF + 1)"
     }
 
-    public func precedes(_ a: DocID, _ b: DocID) -> Bool {
-        let (sa, la) = locate(a), (sb, lb) = locate(b)
-        let x = order[sa][la], y = order[sb][lb]
-        return x.file != y.file ? x.file < y.file : x.ordinal < y.ordinal
+    public func precedes(_ a: DocID, _ b: DocID) -> Bool { places[a.index] < places[b.index] }
+}
+
+/// A snapshot's paths as strings, made once, when first asked for, under a lock (a snapshot is
+/// shared between threads).
+private final class PathStrings: @unchecked Sendable {
+    private let lock = NSLock()
+    private var paths: [String]?
+
+    func get(_ files: FileTable) -> [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let paths { return paths }
+        let made = (0..<files.pathCount).map(files.path)
+        paths = made
+        return made
     }
 }

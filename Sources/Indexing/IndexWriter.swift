@@ -89,7 +89,7 @@ public final class IndexWriter {
         } else if full {
             report.fullRebuildReason = "--full"
         }
-        let generation = (try? directory.latestManifest())?.generation ?? 0
+        let generation = directory.generations().first ?? 0  // named by the file: no second decode
         var manifest = previous ?? Manifest(
             generation: generation, formatVersion: SegmentFile.formatVersion, analyzerVersion: analyzerVersion,
             layout: layout.rawValue, bigrams: bigrams, segments: [], files: [])
@@ -108,7 +108,7 @@ public final class IndexWriter {
                 if oldFiles[path] != nil { keptPaths.insert(path) }  // nothing indexed is lost
             case .success(let scanned):
                 if let old = oldFiles[path] {
-                    if old.first?.contentHash == scanned.hashString {
+                    if old.first?.contentHash == scanned.contentHash {
                         report.unchanged += 1
                         keptPaths.insert(path)
                         continue
@@ -121,7 +121,8 @@ public final class IndexWriter {
                 toIndex.append(scanned)
             }
         }
-        for (path, entries) in oldFiles where !paths.contains(path) && !keptPaths.contains(path) {
+        let listed = Set(paths)  // not `paths.contains`: a linear search per old file is quadratic
+        for (path, entries) in oldFiles where !listed.contains(path) && !keptPaths.contains(path) {
             report.removed += 1
             deletions += entries
         }
@@ -150,7 +151,7 @@ public final class IndexWriter {
         let tracker = ProgressTracker(total: toIndex.count, started: started, callback: progress)
         let workers = try shares.enumerated().map { w, files in
             try SegmentWorker(
-                files: files.sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) },
+                files: files.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) },
                 prefix: String(format: "g%06d_w%d", manifest.generation, w), writer: self,
                 budget: memoryBudget / workerCount, tracker: tracker)
         }
@@ -167,6 +168,7 @@ public final class IndexWriter {
         manifest.segments.removeAll { $0.liveCount == 0 }
         let liveSegments = Set(manifest.segments.map(\.name))
         manifest.files.removeAll { entry in entry.documentCount > 0 && !liveSegments.contains(entry.segment) }
+        manifest.sortFiles()  // the kept files are in order; the new ones join them
         try commit(manifest)
 
         // Merge when there are too many segments, as a further commit point.
@@ -182,7 +184,7 @@ public final class IndexWriter {
     }
 
     private func commit(_ manifest: Manifest) throws {
-        try directory.writeDurably([UInt8](try manifest.encoded()), as: manifest.fileName)
+        try directory.writeDurably(manifest.encoded(), as: manifest.fileName)
         directory.removeUnreferenced(keeping: manifest)
     }
 
@@ -349,7 +351,7 @@ final class SegmentWorker: @unchecked Sendable {
             ordinal += builder.add(window, firstOrdinal: ordinal)
             if builder.memoryFootprint > budget {
                 pending.append(Manifest.SourceFile(
-                    path: file.path, size: file.size, contentHash: file.hashString, segment: "",
+                    path: file.path, size: file.size, contentHash: file.contentHash, segment: "",
                     firstDocument: first, documentCount: builder.documentCount - first))
                 try flush()
                 first = 0
@@ -360,7 +362,7 @@ final class SegmentWorker: @unchecked Sendable {
             return
         }
         pending.append(Manifest.SourceFile(
-            path: file.path, size: file.size, contentHash: file.hashString, segment: "",
+            path: file.path, size: file.size, contentHash: file.contentHash, segment: "",
             firstDocument: first, documentCount: builder.documentCount - first))
         articles += ordinal
         bytes += file.size
@@ -375,7 +377,7 @@ final class SegmentWorker: @unchecked Sendable {
         segments.append(Manifest.Segment(
             name: name, documentCount: index.documentCount, deleted: [],
             liveFieldLengths: index.fieldLengths.map { $0.reduce(0) { $0 + Int($1) } }))
-        entries += pending.map { var f = $0; f.segment = name; return f }
+        entries += pending.map { var f = $0; if f.documentCount > 0 { f.segment = name }; return f }
         pending = []
         tokens += builder.tokenCount
         builder = try IndexBuilder(layout: writer.layout, bigrams: writer.bigrams, dictionary: writer.dictionary)

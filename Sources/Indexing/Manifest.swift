@@ -1,13 +1,12 @@
-import Foundation
-
-/// A commit point: the complete list of what an index holds, in one small file that is written
-/// aside and renamed into place (`segments_<generation>`), as Lucene publishes `segments_N`.
-/// A reader that opens it sees one complete version of the index; files it does not name are
-/// not part of the index.
+/// A commit point: the complete list of what an index holds, in one file that is written aside
+/// and renamed into place (`segments_<generation>`), as Lucene publishes `segments_N`. A reader
+/// that opens it sees one complete version of the index; files it does not name are not part of
+/// the index.
 ///
-/// Text form: the JSON encoding of this struct, a newline, and `crc32 <8 hex digits>` of the JSON.
-public struct Manifest: Codable, Equatable, Sendable {
-    public struct Segment: Codable, Equatable, Sendable {
+/// Stored in binary, paths front-coded, under a CRC-32 (`Manifest+Coding.swift`); commit points
+/// that earlier versions wrote as JSON are still read (`Manifest+LegacyJSON.swift`).
+public struct Manifest: Equatable, Sendable {
+    public struct Segment: Equatable, Sendable {
         /// File name in the index directory.
         public var name: String
         public var documentCount: Int
@@ -30,11 +29,13 @@ public struct Manifest: Codable, Equatable, Sendable {
     }
 
     /// A corpus file and where its articles are.
-    public struct SourceFile: Codable, Equatable, Sendable {
+    public struct SourceFile: Equatable, Sendable {
         public var path: String
         public var size: Int
-        /// FNV-1a 64 of the file's bytes, hexadecimal.
-        public var contentHash: String
+        /// FNV-1a 64 of the file's bytes (`ScannedFile.contentHash`).
+        public var contentHash: UInt64
+        /// The segment that holds its articles; empty for a file without any (a commit point
+        /// names no segment for such a file).
         public var segment: String
         /// Local ids `firstDocument..<firstDocument + documentCount` in `segment`.
         public var firstDocument: Int
@@ -42,52 +43,36 @@ public struct Manifest: Codable, Equatable, Sendable {
     }
 
     public var generation: Int
+    /// The segment files' format (`SegmentFile.formatVersion`).
     public var formatVersion: UInt32
     public var analyzerVersion: UInt32
     public var layout: String
     public var bigrams: Bool
     public var segments: [Segment]
+    /// In corpus order (ascending UTF-8 bytes of the path) once read from disk; a file larger than
+    /// a window may have several entries, its parts in order. A commit point stores them so
+    /// (`encoded()` sorts a copy when they are not), and readers rely on it.
     public var files: [SourceFile]
 
     public static let prefix = "segments_"
 
     public var fileName: String { Self.prefix + String(generation) }
 
-    public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = try encoder.encode(self)
-        var data = json
-        data.append(contentsOf: Array("\ncrc32 \(String(format: "%08x", CRC32.checksum([UInt8](json))))\n".utf8))
-        return data
+    /// Whether path `a` comes before path `b` in corpus order: their UTF-8 bytes compared, not
+    /// `String`'s Unicode ordering.
+    public static func pathPrecedes(_ a: String, _ b: String) -> Bool {
+        a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
-    public static func decode(_ data: Data, file: String) throws -> Manifest {
-        let bytes = [UInt8](data)
-        guard let newline = bytes.lastIndex(of: 0x0A, before: bytes.count - 1) else {
-            throw IndexError.damaged(file: file, detail: "the commit point has no checksum line")
-        }
-        let json = Array(bytes[..<newline])
-        let trailer = String(decoding: bytes[(newline + 1)...], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trailer.hasPrefix("crc32 "), let stored = UInt32(trailer.dropFirst(6), radix: 16) else {
-            throw IndexError.damaged(file: file, detail: "the commit point's checksum line is malformed")
-        }
-        guard CRC32.checksum(json) == stored else { throw IndexError.damaged(file: file, detail: "checksum mismatch in the commit point") }
-        do {
-            return try JSONDecoder().decode(Manifest.self, from: Data(json))
-        } catch {
-            throw IndexError.damaged(file: file, detail: "the commit point cannot be parsed")
-        }
+    /// Whether `files` is in corpus order. O(n) path comparisons.
+    public var filesAreSorted: Bool {
+        files.indices.dropFirst().allSatisfy { !Self.pathPrecedes(files[$0].path, files[$0 - 1].path) }
     }
-}
 
-extension Array where Element == UInt8 {
-    fileprivate func lastIndex(of byte: UInt8, before end: Int) -> Int? {
-        var i = end - 1
-        while i >= 0 {
-            if self[i] == byte { return i }
-            i -= 1
-        }
-        return nil
+    /// Puts `files` in corpus order, keeping the parts of a file in their order (the sort is
+    /// stable). O(n) when they already are; O(n log n) path comparisons otherwise.
+    public mutating func sortFiles() {
+        guard !filesAreSorted else { return }
+        files.sort { Self.pathPrecedes($0.path, $1.path) }
     }
 }

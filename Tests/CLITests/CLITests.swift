@@ -258,6 +258,19 @@ import Testing
         // --full rebuilds it.
         #expect(try Self.run(["index", "--full", "--corpus", corpus, "--index", dir.path]).status == 0)
         #expect(try Self.run(["search", "--index", dir.path, "政协"]).status == 0)
+        // A flipped byte in the commit point: searching and updating both say to rebuild.
+        let commit = try #require(try FileManager.default.contentsOfDirectory(atPath: dir.path).first { $0.hasPrefix("segments_") })
+        let commitFile = dir.appendingPathComponent(commit)
+        var commitBytes = try Data(contentsOf: commitFile)
+        commitBytes[commitBytes.count / 2] ^= 0x10
+        try commitBytes.write(to: commitFile)
+        for arguments in [["search", "--index", dir.path, "政协"], ["index", "--corpus", corpus, "--index", dir.path]] {
+            result = try Self.run(arguments)
+            #expect(result.status == 1)
+            #expect(result.stderr == "error: index file \(commitFile.path) is damaged (checksum mismatch in the commit point); run `committee-search index --full` to rebuild it\n")
+        }
+        #expect(try Self.run(["index", "--full", "--corpus", corpus, "--index", dir.path]).status == 0)
+        #expect(try Self.run(["search", "--index", dir.path, "政协"]).status == 0)
     }
 
     @Test func unreadableFilesAreSkippedWithAWarning() throws {

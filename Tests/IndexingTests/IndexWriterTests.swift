@@ -94,8 +94,15 @@ import Testing
             let i = Int(document.author!.dropFirst(2).dropLast())!
             #expect(document.lineStart == 4 * i + 3)
             seen.insert(document.key)
+            // The commit point's parts of the file number its articles as the stored keys do.
+            #expect(try snapshot.documentKey(DocID(d)) == document.key)
+            #expect(try snapshot.filePath(DocID(d)) == "big.txt")
         }
         #expect(seen.count == 300 && seen.contains("big#1") && seen.contains("big#300"))
+        // Corpus order is article order, across windows and segments.
+        let live = (0..<snapshot.documentCount).map { DocID($0) }.filter { !snapshot.isDeleted($0) }
+        let ordered = live.sorted { snapshot.precedes($0, $1) }
+        #expect(try ordered.map { try snapshot.document($0).key } == (1...300).map { "big#\($0)" })
     }
 
     @Test func mergesWhenThereAreTooManySegmentsAndDropsDeletedDocuments() throws {

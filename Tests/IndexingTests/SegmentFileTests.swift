@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import Indexing
 
-/// Round trips of the segment format and the commit point, and a fuzzed reader.
+/// Round trips of the segment format, and a fuzzed reader (the commit point's are in `ManifestTests`).
 @Suite struct SegmentFileTests {
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("corpus")
@@ -210,21 +210,6 @@ import Testing
                 // Reported, as it must be.
             }
         }
-    }
-
-    @Test func commitPointRoundTripsAndDetectsDamage() throws {
-        let manifest = Manifest(
-            generation: 7, formatVersion: SegmentFile.formatVersion, analyzerVersion: 2, layout: "journal", bigrams: true,
-            segments: [.init(name: "g000007_000.seg", documentCount: 10, deleted: [[2, 4], [8, 9]], liveFieldLengths: [1, 2, 3, 4])],
-            files: [.init(path: "a.txt", size: 5, contentHash: "00ff", segment: "g000007_000.seg", firstDocument: 0, documentCount: 10)])
-        let data = try manifest.encoded()
-        #expect(try Manifest.decode(data, file: "m") == manifest)
-        #expect(manifest.segments[0].deletedCount == 3 && manifest.segments[0].liveCount == 7)
-        #expect((0..<10).filter { manifest.segments[0].isDeleted($0) } == [2, 3, 8])
-        var damaged = [UInt8](data)
-        damaged[10] ^= 1
-        #expect(throws: IndexError.self) { try Manifest.decode(Data(damaged), file: "m") }
-        #expect(throws: IndexError.self) { try Manifest.decode(Data(damaged.prefix(20)), file: "m") }
     }
 
     @Test func crcMatchesTheStandardCheckValue() {
