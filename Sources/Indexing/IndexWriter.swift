@@ -370,7 +370,13 @@ final class SegmentWorker: @unchecked Sendable {
     }
 
     private func flush() throws {
-        guard builder.documentCount > 0 else { return }
+        guard builder.documentCount > 0 else {
+            // Files that held no article are recorded all the same (in no segment), or the next
+            // update would take them for new ones.
+            entries += pending
+            pending = []
+            return
+        }
         let name = String(format: "%@_%03d.seg", prefix, segments.count)
         let index = builder.finish()
         try writer.directory.writeDurably(SegmentFile.encode(index, analyzerVersion: writer.analyzerVersion), as: name)

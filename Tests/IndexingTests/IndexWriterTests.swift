@@ -105,6 +105,27 @@ import Testing
         #expect(try ordered.map { try snapshot.document($0).key } == (1...300).map { "big#\($0)" })
     }
 
+    /// A file that holds no article (only blank lines) is still recorded, so the next update
+    /// finds it unchanged, also when it is the last of a worker's files (nothing left to flush).
+    @Test func filesWithoutArticlesAreRecordedAsUnchanged() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = dir.appendingPathComponent("corpus")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        try "□ 作者\n\n政协工作。\n".write(to: corpus.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
+        for name in ["y.txt", "z.txt"] {
+            try " \n\n\u{3000}\n".write(to: corpus.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        let directory = IndexDirectory(url: dir.appendingPathComponent("idx"))
+        let first = try IndexWriter(directory: directory, corpus: corpus).update()
+        #expect(first.added == 3)
+        let manifest = try #require(try directory.latestManifest())
+        #expect(manifest.files.map(\.path).sorted() == ["a.txt", "y.txt", "z.txt"])
+        let second = try IndexWriter(directory: directory, corpus: corpus).update()
+        #expect(second.added == 0 && second.changed == 0 && second.removed == 0)
+        #expect(second.unchanged == 3)
+    }
+
     @Test func mergesWhenThereAreTooManySegmentsAndDropsDeletedDocuments() throws {
         let dir = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
