@@ -9,10 +9,11 @@ import Foundation
 /// the old articles of changed and removed files are marked deleted, and a new commit point is
 /// published atomically. Unreadable files are reported and skipped; a file that was indexed and
 /// has become unreadable keeps its old articles. When there are more than `maxSegments`
-/// segments, the smallest are merged into one, as many as fit in `mergeBudget` bytes of segment
-/// files (a merge is built in memory, so its input is bounded: the segments a full build flushes
-/// are left as they are), and a segment more than half deleted is rewritten; the result is
-/// published as a further commit point.
+/// segments, the smallest are merged into one (`MergePolicy`: as many as fit the budget, none
+/// much larger than the others together), and a segment more than half deleted is rewritten; the
+/// result is published as a further commit point. A merge is built in memory, so its input is
+/// bounded by `mergeBudget`; an incremental update merges no more than a few times what it added
+/// (at least `incrementalMergeFloor`), so adding one issue to a large index stays quick.
 public final class IndexWriter {
     public struct Report: Sendable, Codable {
         public var added = 0
@@ -50,6 +51,9 @@ public final class IndexWriter {
     /// The most segment-file bytes merged at once (a merge holds its input decoded in memory, a
     /// few times its size on disk).
     public var mergeBudget = 64 << 20
+    /// What an incremental update may merge however little it added (its budget is four times the
+    /// bytes of its new segments, at least this, at most `mergeBudget`).
+    public var incrementalMergeFloor = 8 << 20
     /// Files are analysed by this many threads at once (default: one per core).
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     /// Called after each file (for a progress bar).
@@ -172,7 +176,9 @@ public final class IndexWriter {
         try commit(manifest)
 
         // Merge when there are too many segments, as a further commit point.
-        if let merged = try mergeIfNeeded(manifest) {
+        let added = workers.flatMap(\.segments).reduce(0) { $0 + segmentBytes($1.name) }
+        let budget = previous == nil ? mergeBudget : min(mergeBudget, max(incrementalMergeFloor, 4 * added))
+        if let merged = try mergeIfNeeded(manifest, budget: budget) {
             report.mergedSegments = merged.count
             manifest = merged.manifest
         }
@@ -213,24 +219,17 @@ public final class IndexWriter {
         }
     }
 
-    /// The merge policy: with more than `maxSegments` segments, the smallest (by file size)
-    /// become one, as many as fit in `mergeBudget` (at least two, or none); any segment more than
-    /// half deleted is rewritten with them.
-    private func mergeIfNeeded(_ manifest: Manifest) throws -> (manifest: Manifest, count: Int)? {
+    /// A segment file's size in bytes (`Int.max` when it cannot be read: never merged).
+    private func segmentBytes(_ name: String) -> Int {
+        (try? FileManager.default.attributesOfItem(atPath: directory.file(name))[.size] as? Int) ?? Int.max
+    }
+
+    /// With more than `maxSegments` segments, those `MergePolicy` picks within `budget` become
+    /// one; any segment more than half deleted is rewritten with them.
+    private func mergeIfNeeded(_ manifest: Manifest, budget: Int) throws -> (manifest: Manifest, count: Int)? {
         var chosen = Set<String>()
         if manifest.segments.count > maxSegments {
-            let sizes = Dictionary(uniqueKeysWithValues: manifest.segments.map { segment in
-                (segment.name, (try? FileManager.default.attributesOfItem(atPath: directory.file(segment.name))[.size] as? Int) ?? Int.max)
-            })
-            var total = 0
-            var small: [String] = []
-            for segment in manifest.segments.sorted(by: { sizes[$0.name]! < sizes[$1.name]! }) {
-                let size = sizes[segment.name]!
-                guard size <= mergeBudget - total else { break }
-                total += size
-                small.append(segment.name)
-            }
-            if small.count >= 2 { chosen.formUnion(small) }
+            chosen.formUnion(MergePolicy.choose(manifest.segments.map { ($0.name, segmentBytes($0.name)) }, budget: budget))
         }
         for segment in manifest.segments where segment.deletedCount * 2 > segment.documentCount { chosen.insert(segment.name) }
         guard !chosen.isEmpty, !(chosen.count == 1 && manifest.segments.first(where: { chosen.contains($0.name) })!.deletedCount == 0)

@@ -147,6 +147,39 @@ import Testing
         #expect(try snapshot.postingList("政协", in: .body)?.documentFrequency == 14)
     }
 
+    /// Adding a small file to an index of larger segments merges nothing large: its budget is a
+    /// few times what it added, and a merge never rewrites a large segment for a small one.
+    @Test func aSmallUpdateDoesNotRewriteLargeSegments() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = dir.appendingPathComponent("corpus")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        let directory = IndexDirectory(url: dir.appendingPathComponent("idx"))
+        func update() throws -> IndexWriter.Report {
+            let writer = IndexWriter(directory: directory, corpus: corpus)
+            writer.maxSegments = 2
+            writer.incrementalMergeFloor = 0
+            return try writer.update()
+        }
+        let paragraph = String(repeating: "政协委员围绕乡村振兴开展调研，提出意见建议。", count: 200)
+        for i in 0..<3 {
+            try "□ 作者\(i)\n\n\(paragraph)\(i)\n".write(to: corpus.appendingPathComponent("large\(i).txt"), atomically: true, encoding: .utf8)
+            _ = try update()
+        }
+        let before = try #require(try directory.latestManifest()).segments.map(\.name)
+        try "□ 作者\n\n新的一期。\n".write(to: corpus.appendingPathComponent("small.txt"), atomically: true, encoding: .utf8)
+        let report = try update()
+        #expect(report.added == 1 && report.mergedSegments == 0)
+        let after = try #require(try directory.latestManifest()).segments.map(\.name)
+        #expect(Set(before).isSubset(of: Set(after)) && after.count == before.count + 1)
+        // A second small file: the two small segments merge with each other.
+        try "□ 作者\n\n又一期。\n".write(to: corpus.appendingPathComponent("small2.txt"), atomically: true, encoding: .utf8)
+        #expect(try update().mergedSegments == 2)
+        let merged = try #require(try directory.latestManifest()).segments.map(\.name)
+        #expect(Set(before).isSubset(of: Set(merged)) && merged.count == before.count + 1)
+        #expect(try directory.open(analyzerVersion: Analyzer.version).liveDocumentCount == 5)
+    }
+
     @Test func mergesOnlyWhatFitsTheMergeBudget() throws {
         let dir = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
