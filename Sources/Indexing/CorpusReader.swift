@@ -15,6 +15,20 @@ public struct ScannedFile: Sendable, Equatable {
     /// FNV-1a 64 of the bytes on disk.
     public var contentHash: UInt64
     public var encoding: Encoding
+    /// Modification time when it was read, nanoseconds since 1970 (0: unknown).
+    public var modified: Int64 = 0
+}
+
+/// What `stat` says of a file, to tell whether it changed without reading it.
+public struct FileStamp: Sendable, Equatable {
+    public var size: Int
+    /// Nanoseconds since 1970.
+    public var modified: Int64
+
+    init(_ info: stat) {
+        size = Int(info.st_size)
+        modified = Int64(info.st_mtim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_mtim.tv_nsec)
+    }
 }
 
 /// A stretch of a corpus file, decoded to UTF-8 and cut at a blank line, so that large files are
@@ -89,6 +103,14 @@ public struct CorpusReader: Sendable {
         return .failure(CorpusWarning(path: path, reason: "cannot be read (\(String(cString: strerror(errno))))"))
     }
 
+    /// The file's size and modification time (following symbolic links), or nil when it cannot
+    /// be stated.
+    public func stamp(_ path: String) -> FileStamp? {
+        var info = stat()
+        guard stat(root.appendingPathComponent(path).path, &info) == 0 else { return nil }
+        return FileStamp(info)
+    }
+
     /// Reads a file once, in chunks: its size and hash, and whether and how it can be decoded.
     public func scan(_ path: String) -> Result<ScannedFile, CorpusWarning> {
         let handle: FileHandle
@@ -97,6 +119,8 @@ public struct CorpusReader: Sendable {
         case .failure(let warning): return .failure(warning)
         }
         defer { try? handle.close() }
+        var info = stat()
+        let modified = fstat(handle.fileDescriptor, &info) == 0 ? FileStamp(info).modified : 0
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         var size = 0
         var head: [UInt8] = []
@@ -123,7 +147,7 @@ public struct CorpusReader: Sendable {
         }
         validator.finish()
         if size == 0 { return .failure(CorpusWarning(path: path, reason: "empty file")) }
-        var file = ScannedFile(path: path, size: size, contentHash: hash, encoding: .utf8)
+        var file = ScannedFile(path: path, size: size, contentHash: hash, encoding: .utf8, modified: modified)
         if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) {
             file.encoding = .converted(head[0] == 0xFF ? "UTF-16LE" : "UTF-16BE")
             return .success(file)

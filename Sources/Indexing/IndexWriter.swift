@@ -4,8 +4,9 @@ import Foundation
 
 /// Brings an on-disk index up to date with a corpus directory, one writer at a time.
 ///
-/// Files are compared by content hash with what the last commit point records: new and changed
-/// files are analysed into new segments (flushed whenever the builder passes its memory budget),
+/// Files are compared with what the last commit point records: by size and modification time
+/// first (a file that matches both, and was not modified within `racyMargin` of the last update's
+/// start, is not read), else by content hash. New and changed files are analysed into new segments (flushed whenever the builder passes its memory budget),
 /// the old articles of changed and removed files are marked deleted, and a new commit point is
 /// published atomically. Unreadable files are reported and skipped; a file that was indexed and
 /// has become unreadable keeps its old articles. When there are more than `maxSegments`
@@ -56,6 +57,11 @@ public final class IndexWriter {
     public var incrementalMergeFloor = 8 << 20
     /// Files are analysed by this many threads at once (default: one per core).
     public var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// How long before an update began a file must have been modified for its recorded size and
+    /// time to be trusted the next time: a file modified while it was read, in the same clock tick,
+    /// would keep its time. (A file rewritten with the same size and given back its old time is
+    /// taken as unchanged; `update(full: true)` reads everything.)
+    public static let racyMargin: Int64 = 2_000_000_000
     /// Called after each file (for a progress bar).
     public var progress: ((Progress) -> Void)?
     /// The words the analyzer keeps whole. Record its fingerprint as `analyzerVersion`
@@ -73,6 +79,7 @@ public final class IndexWriter {
     /// Brings the index up to date; `full` re-analyses every file.
     public func update(full: Bool = false) throws -> Report {
         let started = DispatchTime.now()
+        let scanStarted = Self.now()
         let paths = try reader.listFiles()
         try directory.create()
         let lock = try WriteLock(directory: directory)
@@ -105,7 +112,15 @@ public final class IndexWriter {
         var toIndex: [ScannedFile] = []
         var keptPaths = Set<String>()
         var deletions: [Manifest.SourceFile] = []
+        var touched: [String: Int64] = [:]  // unchanged files read again: their new times
+        let trustedBefore = (previous?.scanStarted ?? 0) - Self.racyMargin
         for path in paths {
+            if let old = oldFiles[path]?.first, old.modified != 0, old.modified < trustedBefore,
+                let stamp = reader.stamp(path), stamp.size == old.size, stamp.modified == old.modified {
+                report.unchanged += 1
+                keptPaths.insert(path)
+                continue
+            }
             switch reader.scan(path) {
             case .failure(let warning):
                 report.skipped.append(warning.description)
@@ -115,6 +130,7 @@ public final class IndexWriter {
                     if old.first?.contentHash == scanned.contentHash {
                         report.unchanged += 1
                         keptPaths.insert(path)
+                        if old.first?.modified != scanned.modified { touched[path] = scanned.modified }
                         continue
                     }
                     report.changed += 1
@@ -131,7 +147,11 @@ public final class IndexWriter {
             deletions += entries
         }
         manifest.files.removeAll { !keptPaths.contains($0.path) }
-        if let unchanged = previous, toIndex.isEmpty, deletions.isEmpty {
+        for i in manifest.files.indices {
+            if let modified = touched[manifest.files[i].path] { manifest.files[i].modified = modified }
+        }
+        manifest.scanStarted = scanStarted
+        if let unchanged = previous, toIndex.isEmpty, deletions.isEmpty, touched.isEmpty {
             // Nothing to do: no new commit point.
             report.generation = unchanged.generation
             report.segments = unchanged.segments.count
@@ -217,6 +237,13 @@ public final class IndexWriter {
             }
             manifest.segments[s].deleted = merged
         }
+    }
+
+    /// The wall clock in nanoseconds since 1970 (the clock file modification times use).
+    static func now() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
     }
 
     /// A segment file's size in bytes (`Int.max` when it cannot be read: never merged).
@@ -351,7 +378,7 @@ final class SegmentWorker: @unchecked Sendable {
             if builder.memoryFootprint > budget {
                 pending.append(Manifest.SourceFile(
                     path: file.path, size: file.size, contentHash: file.contentHash, segment: "",
-                    firstDocument: first, documentCount: builder.documentCount - first))
+                    firstDocument: first, documentCount: builder.documentCount - first, modified: file.modified))
                 try flush()
                 first = 0
             }
@@ -362,7 +389,7 @@ final class SegmentWorker: @unchecked Sendable {
         }
         pending.append(Manifest.SourceFile(
             path: file.path, size: file.size, contentHash: file.contentHash, segment: "",
-            firstDocument: first, documentCount: builder.documentCount - first))
+            firstDocument: first, documentCount: builder.documentCount - first, modified: file.modified))
         articles += ordinal
         bytes += file.size
         tracker.fileDone(articles: ordinal, bytes: file.size)

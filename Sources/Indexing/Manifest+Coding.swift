@@ -3,8 +3,9 @@ import Foundation
 /// The binary form of a commit point (`segments_N`). Integers little-endian, `v` = LEB128 varint,
 /// strings `v` byte length + UTF-8 (`BinaryCoding`):
 /// ```
-/// header   "CSMF" u32 fileVersion(1)
+/// header   "CSMF" u32 fileVersion(2)
 ///          v generation  u32 formatVersion  u32 analyzerVersion  string layout  u8 bigrams
+///          v scanStarted                                         (version 2)
 /// segments v count, each:
 ///          string name  v documentCount
 ///          v rangeCount { v (start − previous range's end)  v length }     deleted local ids
@@ -13,6 +14,7 @@ import Foundation
 ///          v sharedPrefix  v suffixLength  suffix     the path: the previous path's first
 ///                                                     `sharedPrefix` bytes, then `suffix`
 ///          v size  u64 contentHash
+///          v zigzag(modified − the previous file's modified)    (version 2; ns since 1970)
 ///          v segment + 1 (0: none, for a file without documents)  v documentCount
 ///          v zigzag(firstDocument − where the same segment's previous file ended)
 /// trailer  u32 crc32(every byte before it)  "FMSC"
@@ -25,8 +27,9 @@ extension Manifest {
     static let magic: [UInt8] = Array("CSMF".utf8)
     static let endMagic: [UInt8] = Array("FMSC".utf8)
     /// The commit point's own encoding (the segments' is `formatVersion`). 1: binary, front-coded
-    /// paths. The JSON that came before it had no number.
-    public static let fileVersion: UInt32 = 1
+    /// paths. 2: modification times (files are not read again when unchanged). The JSON that came
+    /// before them had no number; it and version 1 are still read (times unknown).
+    public static let fileVersion: UInt32 = 2
     /// Document counts and ids are bounded as a segment's are (its header holds a u32 count), so
     /// sums of them cannot overflow.
     static let documentLimit = Int(UInt32.max)
@@ -42,6 +45,7 @@ extension Manifest {
         w.u32(analyzerVersion)
         w.string(layout)
         w.u8(bigrams ? 1 : 0)
+        w.varint(Int(max(0, scanStarted)))
 
         w.varint(segments.count)
         var numbers: [String: Int] = [:]  // segment name → its number in the file (index + 1)
@@ -67,6 +71,7 @@ extension Manifest {
         var previous: [UInt8] = []
         var ends = Array(repeating: 0, count: segments.count + 1)
         var last = (name: "", number: 0)  // consecutive files mostly share a segment
+        var lastModified: Int64 = 0  // files written together have close times
         for file in sorted.files {
             let path = Array(file.path.utf8)
             var shared = 0
@@ -77,6 +82,8 @@ extension Manifest {
             w.raw(path[shared...])
             w.varint(file.size)
             w.u64(file.contentHash)
+            w.varint(Self.zigzag(Int(file.modified &- lastModified)))
+            lastModified = file.modified
             var number = 0
             if file.documentCount > 0 {
                 if file.segment != last.name {
@@ -107,6 +114,8 @@ extension Manifest {
         var repeatsPath: Bool
         var size: Int
         var contentHash: UInt64
+        /// Nanoseconds since 1970; 0 when the commit point does not say.
+        var modified: Int64
         /// Index in `segments`; nil for a file without documents.
         var segment: Int?
         var firstDocument: Int
@@ -128,7 +137,7 @@ extension Manifest {
             if !record.repeatsPath { path = String(decoding: record.path, as: UTF8.self) }
             files.append(SourceFile(
                 path: path, size: record.size, contentHash: record.contentHash, segment: record.segment.map { segments[$0].name } ?? "",
-                firstDocument: record.firstDocument, documentCount: record.documentCount))
+                firstDocument: record.firstDocument, documentCount: record.documentCount, modified: record.modified))
         }
         manifest.files = files
         return manifest
@@ -158,7 +167,7 @@ extension Manifest {
                 try path.withUTF8 { bytes in
                     try visit(FileRecord(
                         path: bytes, repeatsPath: entry.path == previous, size: entry.size, contentHash: entry.contentHash,
-                        segment: segment, firstDocument: entry.firstDocument, documentCount: entry.documentCount))
+                        modified: 0, segment: segment, firstDocument: entry.firstDocument, documentCount: entry.documentCount))
                 }
                 previous = entry.path
             }
@@ -185,7 +194,7 @@ extension Manifest {
         guard version <= fileVersion else {
             throw IndexError.unsupportedVersion(file: file, found: version, supported: fileVersion)
         }
-        guard version == fileVersion else { throw IndexError.damaged(file: file, detail: "unknown commit point version \(version)") }
+        guard version >= 1 else { throw IndexError.damaged(file: file, detail: "unknown commit point version \(version)") }
         guard bytes.suffix(endMagic.count).elementsEqual(endMagic) else {
             throw IndexError.damaged(file: file, detail: "the commit point is truncated (no end marker)")
         }
@@ -206,6 +215,7 @@ extension Manifest {
         case 1: bigrams = true
         default: throw r.damaged("malformed bigrams flag")
         }
+        let scanStarted = version >= 2 ? Int64(try r.count(max: Int.max)) : 0
 
         let segmentCount = try r.count()
         var segments: [Segment] = []
@@ -232,6 +242,7 @@ extension Manifest {
         var path: [UInt8] = []  // the previous path's bytes, then this one's
         path.reserveCapacity(256)
         var ends = Array(repeating: 0, count: segments.count + 1)
+        var lastModified: Int64 = 0
         for i in 0..<fileCount {
             let shared = try r.count(max: path.count)
             let suffix = try r.stringBytes()
@@ -252,6 +263,8 @@ extension Manifest {
             }
             let size = try r.count(max: Int.max)
             let contentHash = try r.u64()
+            let modified = version >= 2 ? lastModified &+ Int64(Self.unzigzagTime(try r.varint())) : 0
+            lastModified = modified
             let number = try r.count(max: segments.count)
             let documentCount = try r.count(max: documentLimit)
             let firstDocument = ends[number] + Self.unzigzag(try r.varint())
@@ -264,7 +277,7 @@ extension Manifest {
             try path.withUnsafeBufferPointer { path in
                 try visit(
                     FileRecord(
-                        path: path, repeatsPath: repeatsPath, size: size, contentHash: contentHash,
+                        path: path, repeatsPath: repeatsPath, size: size, contentHash: contentHash, modified: modified,
                         segment: number == 0 ? nil : number - 1, firstDocument: firstDocument, documentCount: documentCount),
                     segments)
             }
@@ -272,11 +285,14 @@ extension Manifest {
         guard r.isAtEnd else { throw r.damaged("unexpected bytes after the commit point's files") }
         return Manifest(
             generation: generation, formatVersion: formatVersion, analyzerVersion: analyzerVersion, layout: layout,
-            bigrams: bigrams, segments: segments, files: [])
+            bigrams: bigrams, segments: segments, files: [], scanStarted: scanStarted)
     }
 
     /// A signed difference as an unsigned varint: 0, −1, 1, −2, … → 0, 1, 2, 3, …
     static func zigzag(_ value: Int) -> UInt64 { UInt64(bitPattern: Int64((value << 1) ^ (value >> 63))) }
+
+    /// `zigzag`'s inverse for a difference of times (no clamp: any Int64 difference is valid).
+    static func unzigzagTime(_ value: UInt64) -> Int64 { Int64(bitPattern: (value >> 1) ^ (0 &- (value & 1))) }
 
     /// `zigzag`'s inverse, clamped to ±2⁴⁰ (more than any document id) so that sums cannot overflow.
     static func unzigzag(_ value: UInt64) -> Int {

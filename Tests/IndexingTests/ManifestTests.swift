@@ -17,13 +17,22 @@ import Testing
             .init(name: second, documentCount: 5, deleted: [[0, 5]], liveFieldLengths: [0, 0, 0, 0]),
         ],
         files: [
-            .init(path: "2024/a.txt", size: 5, contentHash: 0x00ff, segment: first, firstDocument: 0, documentCount: 4),
-            .init(path: "2024/ab.txt", size: 9, contentHash: .max, segment: second, firstDocument: 0, documentCount: 2),
+            .init(path: "2024/a.txt", size: 5, contentHash: 0x00ff, segment: first, firstDocument: 0, documentCount: 4, modified: 1_763_800_000_123_456_789),
+            .init(path: "2024/ab.txt", size: 9, contentHash: .max, segment: second, firstDocument: 0, documentCount: 2, modified: 1_700_000_000_000_000_000),
             .init(path: "2024/b.txt", size: 1 << 40, contentHash: 1, segment: first, firstDocument: 4, documentCount: 3),
             .init(path: "2024/b.txt", size: 1 << 40, contentHash: 1, segment: second, firstDocument: 2, documentCount: 3),
             .init(path: "2024/empty.txt", size: 0, contentHash: 0, segment: "", firstDocument: 7, documentCount: 0),
-            .init(path: "委员/发言.txt", size: 77, contentHash: 42, segment: first, firstDocument: 7, documentCount: 3),
-        ])
+            .init(path: "委员/发言.txt", size: 77, contentHash: 42, segment: first, firstDocument: 7, documentCount: 3, modified: 1_763_800_000_123_456_790),
+        ],
+        scanStarted: 1_763_800_001_000_000_000)
+
+    /// What a commit point that keeps no times (JSON, version 1) holds of `manifest`.
+    static func withoutTimes(_ manifest: Manifest) -> Manifest {
+        var copy = manifest
+        copy.scanStarted = 0
+        for i in copy.files.indices { copy.files[i].modified = 0 }
+        return copy
+    }
 
     static func decode(_ bytes: [UInt8]) throws -> Manifest {
         try bytes.withUnsafeBytes { try Manifest.decode($0, file: "m") }
@@ -49,6 +58,14 @@ import Testing
         // An empty index.
         let empty = Manifest(generation: 1, formatVersion: 6, analyzerVersion: 0, layout: "plain", bigrams: false, segments: [], files: [])
         #expect(try Self.decode(empty.encoded()) == empty)
+    }
+
+    /// Version 1 (before modification times) still reads, its times unknown (0), which makes the
+    /// writer read every file once more.
+    @Test func readsVersionOneWithoutTimes() throws {
+        let manifest = try Self.decode(Self.sealed(files: [(0, "a.txt", 1, 2, 0), (0, "b.txt", 1, 2, 0)]))
+        #expect(manifest.scanStarted == 0)
+        #expect(manifest.files.map(\.path) == ["a.txt", "b.txt"] && manifest.files.allSatisfy { $0.modified == 0 })
     }
 
     @Test func filesAreStoredInCorpusOrderWithAFilesPartsInOrder() throws {
@@ -85,8 +102,8 @@ import Testing
         ])
     }
 
-    /// Sibling files cost their differing bytes, their numbers and their hash: about 20 bytes
-    /// each, where the JSON took 145.
+    /// Sibling files cost their differing bytes, their numbers, their hash and their time: about
+    /// 21 bytes each, where the JSON took 145.
     @Test func pathsAreFrontCoded() throws {
         let files = (0..<1000).map { (i: Int) -> Manifest.SourceFile in
             let path = String(format: "p%04d/d%07d.txt", i / 100, i)
@@ -102,7 +119,7 @@ import Testing
             ],
             files: files)
         let bytes = manifest.encoded()
-        #expect(bytes.count < 1000 * 21)
+        #expect(bytes.count < 1000 * 22)
         #expect(try Self.decode(bytes) == manifest)
     }
 
@@ -136,17 +153,17 @@ import Testing
             try Self.decode(Array("hello".utf8))
         }
         var future = bytes
-        future[4] = 2
-        #expect(throws: IndexError.unsupportedVersion(file: "m", found: 2, supported: Manifest.fileVersion)) { try Self.decode(future) }
+        future[4] = 3
+        #expect(throws: IndexError.unsupportedVersion(file: "m", found: 3, supported: Manifest.fileVersion)) { try Self.decode(future) }
         #expect(IndexError.unsupportedVersion(file: "m", found: 2, supported: 1).description.hasSuffix("run `committee-search index --full` to rebuild it"))
     }
 
-    /// A commit point with a valid checksum around `body` (everything between the header and the
-    /// trailer): what a bug in a writer, not a flipped bit, would leave.
+    /// A version 1 commit point (no times) with a valid checksum around `body` (everything between
+    /// the header and the trailer): what a bug in a writer, not a flipped bit, would leave.
     static func sealed(_ body: (inout BinaryWriter) -> Void) -> [UInt8] {
         var w = BinaryWriter()
         w.raw(Manifest.magic)
-        w.u32(Manifest.fileVersion)
+        w.u32(1)
         w.varint(1)
         w.u32(6)
         w.u32(0)
@@ -250,15 +267,19 @@ import Testing
         #expect(binary.count == 29 && binary.first?.hasPrefix("000_07fd9a4553e8b7fc#1 ") == true)
         // The commit point as the JSON writer left it.
         try Data(try Self.legacyJSON(manifest)).write(to: URL(fileURLWithPath: directory.file(manifest.fileName)))
-        #expect(try directory.latestManifest() == manifest)
+        #expect(try directory.latestManifest() == Self.withoutTimes(manifest))
         #expect(try Self.corpusOrder(try directory.open(analyzerVersion: Analyzer.version)) == binary)
-        // Nothing changed: no commit. A new file: the next commit point is binary.
-        #expect(try IndexWriter(directory: directory, corpus: corpus).update().generation == manifest.generation)
+        // Nothing changed, but JSON kept no times: the next update reads every file, finds it
+        // unchanged, and commits the times in binary.
+        let first = try IndexWriter(directory: directory, corpus: corpus).update()
+        #expect(first.unchanged == 5 && first.added == 0 && first.changed == 0 && first.generation == manifest.generation + 1)
+        let recorded = try Data(contentsOf: URL(fileURLWithPath: directory.file(Manifest.prefix + String(first.generation))))
+        #expect(Array(recorded.prefix(4)) == Manifest.magic)
+        #expect(try directory.latestManifest()?.files.allSatisfy { $0.modified != 0 } == true)
+        // A new file: added, the others unchanged.
         try "□ 新作者\n\n新的一篇。\n".write(to: corpus.appendingPathComponent("new.txt"), atomically: true, encoding: .utf8)
         let report = try IndexWriter(directory: directory, corpus: corpus).update()
         #expect(report.added == 1 && report.unchanged == 5 && report.fullRebuildReason == nil)
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: directory.file(Manifest.prefix + String(report.generation))))
-        #expect(Array(bytes.prefix(4)) == Manifest.magic)
         #expect(try Self.corpusOrder(try directory.open(analyzerVersion: Analyzer.version)).count == 30)
     }
 
@@ -335,7 +356,7 @@ import Testing
                 .init(path: "c.txt", size: 1, contentHash: 0, segment: "", firstDocument: 2, documentCount: 0),
             ])
         #expect(try Self.decode(bytes) == expected)
-        #expect(try Self.decode(try Self.legacyJSON(Self.sample)) == Self.sample)
+        #expect(try Self.decode(try Self.legacyJSON(Self.sample)) == Self.withoutTimes(Self.sample))
         let (_, records) = try Self.records(bytes)
         #expect(records == ["a.txt false 0 1 1", "b.txt false 0 0 1", "c.txt false - 2 0"])
         // Damage is still caught.
