@@ -46,7 +46,8 @@ struct LineClassifier {
         let scalars = Array(plain.unicodeScalars)
         if let note = Self.authorNote(plain) { return (.authorNote(affiliation: note), nil) }
         if let byline = Self.boxByline(scalars) { return (byline, nil) }
-        if plain.hasPrefix("——") || plain.hasPrefix("--") || plain.hasPrefix("—") && length > 1 {
+        // (Compared as scalars: `String.hasPrefix` compares characters, with normalisation.)
+        if scalars[0] == "—" && length > 1 || scalars.count >= 2 && scalars[0] == "-" && scalars[1] == "-" {
             return (.subtitle, nil)
         }
         let hasSentencePunctuation = scalars.contains { v in
@@ -137,7 +138,8 @@ struct LineClassifier {
         end = i
         guard (2...4).contains(nameScalars.count), end > 0 else { return nil }
         let office = String(String.UnicodeScalarView(scalars[0..<end])).trimmingSpaces
-        guard !office.isEmpty, officeWords.contains(where: { office.contains($0) }) else {
+        let officeBytes = Array(office.utf8)
+        guard !office.isEmpty, officeWords.contains(where: { officeBytes.contains(utf8: $0) }) else {
             return nil
         }
         // The office part must itself look like an office, not running text.
@@ -161,5 +163,19 @@ extension String {
         while start < end, CharacterClass.isSpace(scalars[start].value) { start = scalars.index(after: start) }
         while end > start, CharacterClass.isSpace(scalars[scalars.index(before: end)].value) { end = scalars.index(before: end) }
         return String(scalars[start..<end])
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Whether `needle`'s bytes occur in these (UTF-8 is self-synchronising, so a byte match is a
+    /// character match). Foundation's `String.contains` goes through `NSString` on Linux.
+    func contains(utf8 needle: String) -> Bool {
+        let pattern = Array(needle.utf8)
+        guard !pattern.isEmpty else { return true }
+        guard pattern.count <= count else { return false }
+        for start in 0...(count - pattern.count) where self[start] == pattern[0] {
+            if self[start..<(start + pattern.count)].elementsEqual(pattern) { return true }
+        }
+        return false
     }
 }
