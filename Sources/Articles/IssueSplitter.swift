@@ -60,7 +60,9 @@ public struct IssueSplitter: Sendable {
     static func stripMarkdown(_ raw: String) -> (String, Bool) {
         var text = raw.trimmingSpaces
         var heading = false
-        if text.hasPrefix("#") {
+        // (First bytes compared, not characters: `hasPrefix` compares with normalisation.)
+        let first = text.utf8.first
+        if first == UInt8(ascii: "#") {
             let hashes = text.prefix { $0 == "#" }.count
             if hashes <= 6 {
                 let rest = text.dropFirst(hashes)
@@ -69,10 +71,10 @@ public struct IssueSplitter: Sendable {
                     heading = true
                 }
             }
-        } else if text.hasPrefix(">") {
+        } else if first == UInt8(ascii: ">") {
             text = String(text.dropFirst()).trimmingSpaces
         }
-        if text.utf8.count > 1 {
+        if text.utf8.count > 1, text.utf8.contains(0x2A) {
             // Drop `**` emphasis markers (a byte scan: Foundation's substring search is slow here).
             let bytes = Array(text.utf8)
             var kept: [UInt8] = []
@@ -90,6 +92,10 @@ public struct IssueSplitter: Sendable {
             }
             if dropped { text = String(decoding: kept, as: UTF8.self) }
         }
+        // Trimmed already unless dropping `**` left spaces at an end.
+        let scalars = text.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last, CharacterClass.isSpace(first.value) || CharacterClass.isSpace(last.value)
+        else { return (text, heading) }
         return (text.trimmingSpaces, heading)
     }
 
