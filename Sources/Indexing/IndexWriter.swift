@@ -1,6 +1,7 @@
 import Analysis
 import Articles
 import Foundation
+import Synchronization
 
 /// Brings an on-disk index up to date with a corpus directory, one writer at a time.
 ///
@@ -114,14 +115,18 @@ public final class IndexWriter {
         var deletions: [Manifest.SourceFile] = []
         var touched: [String: Int64] = [:]  // unchanged files read again: their new times
         let trustedBefore = (previous?.scanStarted ?? 0) - Self.racyMargin
-        for path in paths {
-            if let old = oldFiles[path]?.first, old.modified != 0, old.modified < trustedBefore,
-                let stamp = reader.stamp(path), stamp.size == old.size, stamp.modified == old.modified {
-                report.unchanged += 1
-                keptPaths.insert(path)
-                continue
-            }
-            switch reader.scan(path) {
+        // Files whose recorded size and time still hold are not read; the others are read and
+        // hashed on every core, then judged in corpus order.
+        let toScan = paths.filter { path in
+            guard let old = oldFiles[path]?.first, old.modified != 0, old.modified < trustedBefore,
+                let stamp = reader.stamp(path), stamp.size == old.size, stamp.modified == old.modified
+            else { return true }
+            report.unchanged += 1
+            keptPaths.insert(path)
+            return false
+        }
+        for (path, outcome) in zip(toScan, scanAll(toScan)) {
+            switch outcome {
             case .failure(let warning):
                 report.skipped.append(warning.description)
                 if oldFiles[path] != nil { keptPaths.insert(path) }  // nothing indexed is lost
@@ -237,6 +242,23 @@ public final class IndexWriter {
             }
             manifest.segments[s].deleted = merged
         }
+    }
+
+    /// `reader.scan` of every path, on `threads` threads, in the paths' order.
+    private func scanAll(_ paths: [String]) -> [Result<ScannedFile, CorpusWarning>] {
+        let reader = self.reader
+        nonisolated(unsafe) let outcomes = UnsafeMutableBufferPointer<Result<ScannedFile, CorpusWarning>?>.allocate(capacity: paths.count)
+        outcomes.initialize(repeating: nil)
+        defer { outcomes.deallocate() }
+        let next = Atomic(0)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, paths.count))) { _ in
+            while true {
+                let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard i < paths.count else { return }
+                outcomes[i] = reader.scan(paths[i])  // each index written by one thread only
+            }
+        }
+        return outcomes.map { $0! }
     }
 
     /// The wall clock in nanoseconds since 1970 (the clock file modification times use).
