@@ -55,6 +55,9 @@ public struct CorpusWarning: Error, Sendable, Equatable, CustomStringConvertible
 /// reported as warnings.
 public struct CorpusReader: Sendable {
     public let root: URL
+    /// `root`'s path with a trailing `/`, to which relative paths are appended (cheaper than
+    /// `URL.appendingPathComponent` for every file of a large corpus).
+    private let rootPrefix: String
     /// Large UTF-8 files are indexed this many bytes at a time (cut at a blank line).
     public var windowSize: Int
     /// Least confidence (0–100) to trust ICU's guess of a non-UTF-8 encoding.
@@ -62,6 +65,7 @@ public struct CorpusReader: Sendable {
 
     public init(root: URL, windowSize: Int = 8 << 20) {
         self.root = root.standardizedFileURL
+        rootPrefix = self.root.path.hasSuffix("/") ? self.root.path : self.root.path + "/"
         self.windowSize = windowSize
     }
 
@@ -90,11 +94,11 @@ public struct CorpusReader: Sendable {
             guard full.hasPrefix(prefix) else { continue }
             paths.append(String(full.dropFirst(prefix.count)))
         }
-        return paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }  // no array per comparison
+        return paths.sorted(by: Manifest.pathPrecedes)  // UTF-8 byte order, no array per comparison
     }
 
     private func open(_ path: String) -> Result<FileHandle, CorpusWarning> {
-        let full = root.appendingPathComponent(path).path
+        let full = rootPrefix + path
         if let handle = FileHandle(forReadingAtPath: full) { return .success(handle) }
         var info = stat()
         if lstat(full, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK && stat(full, &info) != 0 {
@@ -107,7 +111,7 @@ public struct CorpusReader: Sendable {
     /// be stated.
     public func stamp(_ path: String) -> FileStamp? {
         var info = stat()
-        guard stat(root.appendingPathComponent(path).path, &info) == 0 else { return nil }
+        guard stat(rootPrefix + path, &info) == 0 else { return nil }
         return FileStamp(info)
     }
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A commit point: the complete list of what an index holds, in one file that is written aside
 /// and renamed into place (`segments_<generation>`), as Lucene publishes `segments_N`. A reader
 /// that opens it sees one complete version of the index; files it does not name are not part of
@@ -68,7 +74,16 @@ public struct Manifest: Equatable, Sendable {
     /// Whether path `a` comes before path `b` in corpus order: their UTF-8 bytes compared, not
     /// `String`'s Unicode ordering.
     public static func pathPrecedes(_ a: String, _ b: String) -> Bool {
-        a.utf8.lexicographicallyPrecedes(b.utf8)
+        // memcmp over contiguous UTF-8 (native strings are; others are made so on a copy), not
+        // the generic element-by-element comparison, which dominated sorting 251,066 paths.
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let common = min(x.count, y.count)
+                let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+                return order != 0 ? order < 0 : x.count < y.count
+            }
+        }
     }
 
     /// Whether `files` is in corpus order. O(n) path comparisons.
