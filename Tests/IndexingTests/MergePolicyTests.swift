@@ -25,4 +25,29 @@ import Testing
         let segments = [("b", 4), ("a", 4), ("c", 4)].map { (name: $0.0, bytes: $0.1) }
         #expect(MergePolicy.choose(segments, budget: 8) == ["a", "b"])
     }
+
+    /// (Review) The writer's incremental budget (at most `mergeBudget`, four times what the
+    /// update added, at least the 8 MB floor) over a stream of 1 MB updates beside ten 28 MB
+    /// segments, merging whenever there are more than ten: the count must stay bounded. Merged
+    /// segments of 6–8 MB can never merge with each other within 8 MB, so they pile up (35
+    /// segments after 200 updates; the policy before this session, smallest within 64 MB, stays
+    /// at 10).
+    @Test func smallUpdatesDoNotPileUpSegments() {
+        let mb = 1 << 20, maxSegments = 10
+        var segments = (0..<10).map { (name: "full\($0)", bytes: 28 * mb) }
+        var merges = 0
+        for update in 0..<200 {
+            let added = mb
+            segments.append((name: String(format: "u%03d", update), bytes: added))
+            guard segments.count > maxSegments else { continue }
+            let budget = min(64 * mb, max(8 * mb, 4 * added))
+            let chosen = Set(MergePolicy.choose(segments, budget: budget))
+            guard !chosen.isEmpty else { continue }
+            let bytes = segments.filter { chosen.contains($0.name) }.reduce(0) { $0 + $1.bytes }
+            segments.removeAll { chosen.contains($0.name) }
+            merges += 1
+            segments.append((name: String(format: "m%03d", merges), bytes: bytes))
+        }
+        #expect(segments.count <= 2 * maxSegments, "\(segments.count) segments: \(segments.map { $0.bytes / mb }.sorted())")
+    }
 }
