@@ -4,7 +4,7 @@
 The peer engines (../shared/peers) index each blank-line paragraph of a corpus as one document
 (`corpus.py` defines them). This writes every such paragraph as its own file in the `plain` layout
 (first line the title, the rest the body), with "-" as the title so the title field stays empty,
-plus `ids.tsv` mapping our document ids (file stems) back to the peers' ids (`FILE:LINE`), so run
+plus `ids.tsv` mapping our document ids (`pNNNN/dNNNNNNN`, the path without `.txt`) back to the peers' ids (`FILE:LINE`), so run
 files can be compared with `../shared/peers/compare_runs.py`.
 
     python3 Benchmarks/scripts/paragraph_corpus.py --docs docs.jsonl --out DIR
@@ -30,4 +30,5 @@ with open(args.docs, encoding="utf-8") as docs, open(os.path.join(args.out, "ids
         stem = "d%07d" % n
         with open(os.path.join(folder, stem + ".txt"), "w", encoding="utf-8") as f:
             f.write("-\n" + doc["text"] + "\n")
-        ids.write(f"{stem}\t{doc['id']}\n")
+        # Our document id is the path without ".txt" (the `plain` layout's key), folder included.
+        ids.write(f"{os.path.basename(folder)}/{stem}\t{doc['id']}\n")

@@ -27,7 +27,12 @@ public struct FileStamp: Sendable, Equatable {
 
     init(_ info: stat) {
         size = Int(info.st_size)
-        modified = Int64(info.st_mtim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_mtim.tv_nsec)
+        #if canImport(Darwin)
+        let time = info.st_mtimespec  // (Package.swift targets macOS too, where `st_mtim` does not exist)
+        #else
+        let time = info.st_mtim
+        #endif
+        modified = Int64(time.tv_sec) &* 1_000_000_000 &+ Int64(time.tv_nsec)
     }
 }
 

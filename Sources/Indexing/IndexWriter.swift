@@ -113,7 +113,7 @@ public final class IndexWriter {
         var toIndex: [ScannedFile] = []
         var keptPaths = Set<String>()
         var deletions: [Manifest.SourceFile] = []
-        var touched: [String: Int64] = [:]  // unchanged files read again: their new times
+        var touched: [String: Int64] = [:]  // kept files' new times: read again and the same, or unreadable (0)
         let trustedBefore = (previous?.scanStarted ?? 0) - Self.racyMargin
         // Files whose recorded size and time still hold are not read; the others are read and
         // hashed on every core, then judged in corpus order.
@@ -129,7 +129,12 @@ public final class IndexWriter {
             switch outcome {
             case .failure(let warning):
                 report.skipped.append(warning.description)
-                if oldFiles[path] != nil { keptPaths.insert(path) }  // nothing indexed is lost
+                if let old = oldFiles[path] {
+                    keptPaths.insert(path)  // nothing indexed is lost
+                    // Its time was not verified by reading it: unknown (0), so that this commit's
+                    // `scanStarted` does not vouch for it and the file is read once it can be.
+                    if old.first?.modified != 0 { touched[path] = 0 }
+                }
             case .success(let scanned):
                 if let old = oldFiles[path] {
                     if old.first?.contentHash == scanned.contentHash {
@@ -201,7 +206,10 @@ public final class IndexWriter {
         try commit(manifest)
 
         // Merge when there are too many segments, as a further commit point.
-        let added = workers.flatMap(\.segments).reduce(0) { $0 + segmentBytes($1.name) }
+        let added = workers.flatMap(\.segments).reduce(0) { total, segment in
+            let (sum, overflow) = total.addingReportingOverflow(segmentBytes(segment.name))  // Int.max: unreadable
+            return overflow ? Int.max : sum
+        }
         let budget = previous == nil ? mergeBudget : min(mergeBudget, max(incrementalMergeFloor, 4 * added))
         if let merged = try mergeIfNeeded(manifest, budget: budget) {
             report.mergedSegments = merged.count
@@ -258,6 +266,7 @@ public final class IndexWriter {
                 outcomes[i] = reader.scan(paths[i])  // each index written by one thread only
             }
         }
+        defer { outcomes.deinitialize() }  // (before the deallocation: the results hold strings)
         return outcomes.map { $0! }
     }
 
@@ -278,7 +287,7 @@ public final class IndexWriter {
     private func mergeIfNeeded(_ manifest: Manifest, budget: Int) throws -> (manifest: Manifest, count: Int)? {
         var chosen = Set<String>()
         if manifest.segments.count > maxSegments {
-            chosen.formUnion(MergePolicy.choose(manifest.segments.map { ($0.name, segmentBytes($0.name)) }, budget: budget))
+            chosen.formUnion(MergePolicy.choose(manifest.segments.map { ($0.name, segmentBytes($0.name)) }, budget: budget, ceiling: mergeBudget))
         }
         for segment in manifest.segments where segment.deletedCount * 2 > segment.documentCount { chosen.insert(segment.name) }
         guard !chosen.isEmpty, !(chosen.count == 1 && manifest.segments.first(where: { chosen.contains($0.name) })!.deletedCount == 0)

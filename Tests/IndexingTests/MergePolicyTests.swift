@@ -41,13 +41,16 @@ import Testing
             segments.append((name: String(format: "u%03d", update), bytes: added))
             guard segments.count > maxSegments else { continue }
             let budget = min(64 * mb, max(8 * mb, 4 * added))
-            let chosen = Set(MergePolicy.choose(segments, budget: budget))
+            let chosen = Set(MergePolicy.choose(segments, budget: budget, ceiling: 64 * mb))
             guard !chosen.isEmpty else { continue }
             let bytes = segments.filter { chosen.contains($0.name) }.reduce(0) { $0 + $1.bytes }
             segments.removeAll { chosen.contains($0.name) }
             merges += 1
             segments.append((name: String(format: "m%03d", merges), bytes: bytes))
         }
-        #expect(segments.count <= 2 * maxSegments, "\(segments.count) segments: \(segments.map { $0.bytes / mb }.sorted())")
+        // No more than a full build would flush (segments of half the full budget) plus maxSegments.
+        let total = segments.reduce(0) { $0 + $1.bytes }
+        #expect(segments.count <= maxSegments + total / (32 * mb), "\(segments.count) segments: \(segments.map { $0.bytes / mb }.sorted())")
+        #expect(segments.filter { $0.bytes <= 8 * mb }.count <= maxSegments)
     }
 }
