@@ -97,6 +97,27 @@ import Testing
         #expect(checked >= 800)
     }
 
+    /// (Review) Other BM25 parameters: every evaluator computes tfNorm through the same
+    /// `LengthNorm`, so pruned and exhaustive scores stay equal to the bit whatever k1, b and the
+    /// boosts are (b = 0 and b = 1 are the edges of the length normalisation).
+    @Test(arguments: [
+        BM25(k1: 0.9, b: 0.4), BM25(k1: 2.0, b: 1.0, titleBoost: 2.5), BM25(k1: 1.2, b: 0, phraseBoost: 0.5, gramBoost: 0.3),
+    ])
+    func prunedEqualsExhaustiveForOtherParameters(_ similarity: BM25) throws {
+        let pruned = Searcher(index: Self.snapshot, similarity: similarity)
+        let exhaustive = Searcher(index: Self.snapshot, similarity: similarity)
+        exhaustive.pruning = false
+        let parser = QueryParser(analyzer: try Analyzer())
+        for text in Self.queries.prefix(80) {
+            guard let query = try? parser.parse(text), MaxScoreRetrieval.clauses(of: query.root) != nil else { continue }
+            for k in [1, 10] {
+                let a = try pruned.search(query, limit: k)
+                let b = try exhaustive.search(query, limit: k)
+                #expect(a.hits == b.hits, "\(text) k=\(k) \(similarity)")
+            }
+        }
+    }
+
     /// Sloppy phrases alone (no bigrams): a sloppy phrase can occur more often than its later terms.
     @Test func sloppyPhrasesWithoutBigrams() throws {
         let similarity = BM25(gramBoost: 0)
