@@ -63,8 +63,7 @@ enum JSONOutput {
                 rank: offset + rank + 1, score: item.hit.score, doc_id: item.document.key, file: item.document.file,
                 title: item.document.title, author: item.document.author, affiliation: item.document.affiliation,
                 line_start: item.document.lineStart, line_end: item.document.lineEnd,
-                line_ranges: (item.document.lineRanges.isEmpty ? [item.document.lineStart...item.document.lineEnd] : item.document.lineRanges)
-                    .map { [$0.lowerBound, $0.upperBound] },
+                line_ranges: item.document.occupiedLines.map { [$0.lowerBound, $0.upperBound] },
                 snippet: first?.text ?? "",
                 highlights: first?.highlights.map { [$0.lowerBound, $0.upperBound] } ?? [],
                 snippet_line_start: first?.lineStart, snippet_line_end: first?.lineEnd,

@@ -16,8 +16,7 @@ struct TextOutput {
     /// Every range of lines the article occupies (a title or byline printed after the text is a
     /// range of its own): `793-889,894-897`.
     static func lines(of d: StoredDocument) -> String {
-        let ranges = d.lineRanges.isEmpty ? [d.lineStart...d.lineEnd] : d.lineRanges
-        return ranges.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ",")
+        d.occupiedLines.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ",")
     }
 
     func render(query: String, result: SearchResult, hits: [RenderedHit], tookMilliseconds: Double, offset: Int = 0) -> String {

@@ -12,7 +12,8 @@ import Synchronization
 /// published atomically. Unreadable files are reported and skipped; a file that was indexed and
 /// has become unreadable keeps its old articles. When there are more than `maxSegments`
 /// segments, the smallest are merged into one (`MergePolicy`: as many as fit the budget, none
-/// much larger than the others together), and a segment more than half deleted is rewritten; the
+/// much larger than the others together), and a segment more than half deleted is rewritten (with
+/// the chosen ones, if any); the
 /// result is published as a further commit point. A merge is built in memory, so its input is
 /// bounded by `mergeBudget`; an incremental update merges no more than a few times what it added
 /// (at least `incrementalMergeFloor`), so adding one issue to a large index stays quick.
@@ -113,7 +114,7 @@ public final class IndexWriter {
         var toIndex: [ScannedFile] = []
         var keptPaths = Set<String>()
         var deletions: [Manifest.SourceFile] = []
-        var touched: [String: Int64] = [:]  // kept files' new times: read again and the same, or unreadable (0)
+        var newTimes: [String: Int64] = [:]  // kept files' times to record: read again and the same, or unreadable (0)
         let trustedBefore = (previous?.scanStarted ?? 0) - Self.racyMargin
         // Files whose recorded size and time still hold are not read; the others are read and
         // hashed on every core, then judged in corpus order.
@@ -133,14 +134,14 @@ public final class IndexWriter {
                     keptPaths.insert(path)  // nothing indexed is lost
                     // Its time was not verified by reading it: unknown (0), so that this commit's
                     // `scanStarted` does not vouch for it and the file is read once it can be.
-                    if old.first?.modified != 0 { touched[path] = 0 }
+                    if old.first?.modified != 0 { newTimes[path] = 0 }
                 }
             case .success(let scanned):
                 if let old = oldFiles[path] {
                     if old.first?.contentHash == scanned.contentHash {
                         report.unchanged += 1
                         keptPaths.insert(path)
-                        if old.first?.modified != scanned.modified { touched[path] = scanned.modified }
+                        if old.first?.modified != scanned.modified { newTimes[path] = scanned.modified }
                         continue
                     }
                     report.changed += 1
@@ -158,10 +159,10 @@ public final class IndexWriter {
         }
         manifest.files.removeAll { !keptPaths.contains($0.path) }
         for i in manifest.files.indices {
-            if let modified = touched[manifest.files[i].path] { manifest.files[i].modified = modified }
+            if let modified = newTimes[manifest.files[i].path] { manifest.files[i].modified = modified }
         }
         manifest.scanStarted = scanStarted
-        if let unchanged = previous, toIndex.isEmpty, deletions.isEmpty, touched.isEmpty {
+        if let unchanged = previous, toIndex.isEmpty, deletions.isEmpty, newTimes.isEmpty {
             // Nothing to do: no new commit point.
             report.generation = unchanged.generation
             report.segments = unchanged.segments.count
@@ -185,7 +186,7 @@ public final class IndexWriter {
         let tracker = ProgressTracker(total: toIndex.count, started: started, callback: progress)
         let workers = try shares.enumerated().map { w, files in
             try SegmentWorker(
-                files: files.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) },
+                files: files.sorted { Manifest.pathPrecedes($0.path, $1.path) },
                 prefix: String(format: "g%06d_w%d", manifest.generation, w), writer: self,
                 budget: memoryBudget / workerCount, tracker: tracker)
         }

@@ -18,6 +18,8 @@ public struct StoredDocument: Sendable, Equatable {
     public var lineEnd: Int
     /// Every line range the article owns in the source file.
     public var lineRanges: [ClosedRange<Int>]
+    /// `lineRanges`, or the body's lines for a document that records none.
+    public var occupiedLines: [ClosedRange<Int>] { lineRanges.isEmpty ? [lineStart...lineEnd] : lineRanges }
     /// The body's source lines, as in the file, joined by `\n`.
     public var body: String
     /// For each line of `body`: its 1-based line number in the file, and whether it stands

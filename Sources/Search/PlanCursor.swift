@@ -9,8 +9,9 @@ final class PlanCursor {
     let clause: Int
     /// Whether the plan's match is its clause's (else it only adds to documents the clause matched).
     let decides: Bool
-    /// Whether the plan matched the document being scored (set by `scoreTerms`/`matches`, reset
-    /// by the caller for each document).
+    /// Whether the plan matched the document being scored (set by `scoreTerms`, which the caller
+    /// runs once `nextMatch` or `matches` found the plan there; reset by the caller for each
+    /// document).
     @exclusivity(unchecked) var isMatched = false
     /// The required matchers' sources, matcher after matcher: matcher r's fields are
     /// `requiredSources[requiredStarts[r]..<requiredStarts[r + 1]]` (flat, so the hot loop
@@ -25,7 +26,8 @@ final class PlanCursor {
     /// Every source of the plan: what keeps the borrowed references alive.
     private let owned: [FieldSource]
     let upperBound: Double
-    /// The last document checked (−1 before any); the plan matches it when `matched`.
+    /// The last document `nextMatch` or `matches` settled on (−1 before any): the plan's next match
+    /// at or after the documents asked.
     @exclusivity(unchecked) private(set) var matchDoc = -1
     /// The current document's terms, in the exhaustive evaluator's order (`scored.count` of
     /// them, owned by the cursor), and their sum.
