@@ -15,24 +15,27 @@ public struct ScannedFile: Sendable, Equatable {
     /// FNV-1a 64 of the bytes on disk.
     public var contentHash: UInt64
     public var encoding: Encoding
-    /// Modification time when it was read, nanoseconds since 1970 (0: unknown).
-    public var modified: Int64 = 0
+    /// Status-change time (ctime) when it was read, nanoseconds since 1970 (0: unknown).
+    public var changed: Int64 = 0
 }
 
 /// What `stat` says of a file, to tell whether it changed without reading it.
 public struct FileStamp: Sendable, Equatable {
     public var size: Int
-    /// Nanoseconds since 1970.
-    public var modified: Int64
+    /// The status-change time (ctime), nanoseconds since 1970. Every write, rename into place or
+    /// change of attributes moves it to the present, and no tool can set it back (unlike the
+    /// modification time, which `touch -d`, `cp -p`, `rsync -a`, `tar` and unzip restore), so an
+    /// unchanged ctime means unchanged bytes (git's index compares it too).
+    public var changed: Int64
 
     init(_ info: stat) {
         size = Int(info.st_size)
         #if canImport(Darwin)
-        let time = info.st_mtimespec  // (Package.swift targets macOS too, where `st_mtim` does not exist)
+        let time = info.st_ctimespec  // (Package.swift targets macOS too, where `st_ctim` does not exist)
         #else
-        let time = info.st_mtim
+        let time = info.st_ctim
         #endif
-        modified = Int64(time.tv_sec) &* 1_000_000_000 &+ Int64(time.tv_nsec)
+        changed = Int64(time.tv_sec) &* 1_000_000_000 &+ Int64(time.tv_nsec)
     }
 }
 
@@ -112,7 +115,7 @@ public struct CorpusReader: Sendable {
         return .failure(CorpusWarning(path: path, reason: "cannot be read (\(String(cString: strerror(errno))))"))
     }
 
-    /// The file's size and modification time (following symbolic links), or nil when it cannot
+    /// The file's size and status-change time (following symbolic links), or nil when it cannot
     /// be stated.
     public func stamp(_ path: String) -> FileStamp? {
         var info = stat()
@@ -129,7 +132,7 @@ public struct CorpusReader: Sendable {
         }
         defer { try? handle.close() }
         var info = stat()
-        let modified = fstat(handle.fileDescriptor, &info) == 0 ? FileStamp(info).modified : 0
+        let changed = fstat(handle.fileDescriptor, &info) == 0 ? FileStamp(info).changed : 0
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         var size = 0
         var head: [UInt8] = []
@@ -156,7 +159,7 @@ public struct CorpusReader: Sendable {
         }
         validator.finish()
         if size == 0 { return .failure(CorpusWarning(path: path, reason: "empty file")) }
-        var file = ScannedFile(path: path, size: size, contentHash: hash, encoding: .utf8, modified: modified)
+        var file = ScannedFile(path: path, size: size, contentHash: hash, encoding: .utf8, changed: changed)
         if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) {
             file.encoding = .converted(head[0] == 0xFF ? "UTF-16LE" : "UTF-16BE")
             return .success(file)

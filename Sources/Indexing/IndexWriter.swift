@@ -5,8 +5,8 @@ import Synchronization
 
 /// Brings an on-disk index up to date with a corpus directory, one writer at a time.
 ///
-/// Files are compared with what the last commit point records: by size and modification time
-/// first (a file that matches both, and was not modified within `racyMargin` of the last update's
+/// Files are compared with what the last commit point records: by size and status-change time
+/// (ctime) first (a file that matches both, and was not changed within `racyMargin` of the last update's
 /// start, is not read), else by content hash. New and changed files are analysed into new segments (flushed whenever the builder passes its memory budget),
 /// the old articles of changed and removed files are marked deleted, and a new commit point is
 /// published atomically. Unreadable files are reported and skipped; a file that was indexed and
@@ -23,6 +23,8 @@ public final class IndexWriter {
         public var changed = 0
         public var removed = 0
         public var unchanged = 0
+        /// Files read (and hashed) to find out: new ones, and those whose size or time moved.
+        public var filesRead = 0
         public var skipped: [String] = []
         public var articles = 0
         public var tokens = 0
@@ -59,11 +61,11 @@ public final class IndexWriter {
     public var incrementalMergeFloor = 8 << 20
     /// Files are analysed by this many threads at once (default: one per core).
     public var threads = ProcessInfo.processInfo.activeProcessorCount
-    /// How long before an update began a file must have been modified for its recorded size and
-    /// time to be trusted the next time: a file modified while it was read, in the same clock tick,
-    /// would keep its time. (A file rewritten with the same size and given back its old time is
-    /// taken as unchanged; `update(full: true)` reads everything.)
-    public static let racyMargin: Int64 = 2_000_000_000
+    /// How long before an update began a file must have been changed for its recorded size and
+    /// time to be trusted the next time: a file changed while it was read, in the same clock tick,
+    /// would keep its time. (The time is the ctime, which no tool sets back, so a file rewritten
+    /// and given back its modification time is still read; `update(full: true)` reads everything.)
+    public var racyMargin: Int64 = 2_000_000_000
     /// Called after each file (for a progress bar).
     public var progress: ((Progress) -> Void)?
     /// The words the analyzer keeps whole. Record its fingerprint as `analyzerVersion`
@@ -115,17 +117,18 @@ public final class IndexWriter {
         var keptPaths = Set<String>()
         var deletions: [Manifest.SourceFile] = []
         var newTimes: [String: Int64] = [:]  // kept files' times to record: read again and the same, or unreadable (0)
-        let trustedBefore = (previous?.scanStarted ?? 0) - Self.racyMargin
+        let trustedBefore = (previous?.scanStarted ?? 0) - racyMargin
         // Files whose recorded size and time still hold are not read; the others are read and
         // hashed on every core, then judged in corpus order.
         let toScan = paths.filter { path in
-            guard let old = oldFiles[path]?.first, old.modified != 0, old.modified < trustedBefore,
-                let stamp = reader.stamp(path), stamp.size == old.size, stamp.modified == old.modified
+            guard let old = oldFiles[path]?.first, old.changed != 0, old.changed < trustedBefore,
+                let stamp = reader.stamp(path), stamp.size == old.size, stamp.changed == old.changed
             else { return true }
             report.unchanged += 1
             keptPaths.insert(path)
             return false
         }
+        report.filesRead = toScan.count
         for (path, outcome) in zip(toScan, scanAll(toScan)) {
             switch outcome {
             case .failure(let warning):
@@ -134,14 +137,14 @@ public final class IndexWriter {
                     keptPaths.insert(path)  // nothing indexed is lost
                     // Its time was not verified by reading it: unknown (0), so that this commit's
                     // `scanStarted` does not vouch for it and the file is read once it can be.
-                    if old.first?.modified != 0 { newTimes[path] = 0 }
+                    if old.first?.changed != 0 { newTimes[path] = 0 }
                 }
             case .success(let scanned):
                 if let old = oldFiles[path] {
                     if old.first?.contentHash == scanned.contentHash {
                         report.unchanged += 1
                         keptPaths.insert(path)
-                        if old.first?.modified != scanned.modified { newTimes[path] = scanned.modified }
+                        if old.first?.changed != scanned.changed { newTimes[path] = scanned.changed }
                         continue
                     }
                     report.changed += 1
@@ -159,7 +162,7 @@ public final class IndexWriter {
         }
         manifest.files.removeAll { !keptPaths.contains($0.path) }
         for i in manifest.files.indices {
-            if let modified = newTimes[manifest.files[i].path] { manifest.files[i].modified = modified }
+            if let changed = newTimes[manifest.files[i].path] { manifest.files[i].changed = changed }
         }
         manifest.scanStarted = scanStarted
         if let unchanged = previous, toIndex.isEmpty, deletions.isEmpty, newTimes.isEmpty {
@@ -271,7 +274,7 @@ public final class IndexWriter {
         return outcomes.map { $0! }
     }
 
-    /// The wall clock in nanoseconds since 1970 (the clock file modification times use).
+    /// The wall clock in nanoseconds since 1970 (the clock file times use).
     static func now() -> Int64 {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
@@ -410,7 +413,7 @@ final class SegmentWorker: @unchecked Sendable {
             if builder.memoryFootprint > budget {
                 pending.append(Manifest.SourceFile(
                     path: file.path, size: file.size, contentHash: file.contentHash, segment: "",
-                    firstDocument: first, documentCount: builder.documentCount - first, modified: file.modified))
+                    firstDocument: first, documentCount: builder.documentCount - first, changed: file.changed))
                 try flush()
                 first = 0
             }
@@ -421,7 +424,7 @@ final class SegmentWorker: @unchecked Sendable {
         }
         pending.append(Manifest.SourceFile(
             path: file.path, size: file.size, contentHash: file.contentHash, segment: "",
-            firstDocument: first, documentCount: builder.documentCount - first, modified: file.modified))
+            firstDocument: first, documentCount: builder.documentCount - first, changed: file.changed))
         articles += ordinal
         bytes += file.size
         tracker.fileDone(articles: ordinal, bytes: file.size)

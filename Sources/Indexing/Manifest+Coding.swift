@@ -14,7 +14,7 @@ import Foundation
 ///          v sharedPrefix  v suffixLength  suffix     the path: the previous path's first
 ///                                                     `sharedPrefix` bytes, then `suffix`
 ///          v size  u64 contentHash
-///          v zigzag(modified − the previous file's modified)    (version 2; ns since 1970)
+///          v zigzag(changed − the previous file's changed)    (version 2; ns since 1970)
 ///          v segment + 1 (0: none, for a file without documents)  v documentCount
 ///          v zigzag(firstDocument − where the same segment's previous file ended)
 /// trailer  u32 crc32(every byte before it)  "FMSC"
@@ -27,7 +27,7 @@ extension Manifest {
     static let magic: [UInt8] = Array("CSMF".utf8)
     static let endMagic: [UInt8] = Array("FMSC".utf8)
     /// The commit point's own encoding (the segments' is `formatVersion`). 1: binary, front-coded
-    /// paths. 2: modification times (files are not read again when unchanged). The JSON that came
+    /// paths. 2: file status-change times (files are not read again when unchanged). The JSON that came
     /// before them had no number; it and version 1 are still read (times unknown).
     public static let fileVersion: UInt32 = 2
     /// Document counts and ids are bounded as a segment's are (its header holds a u32 count), so
@@ -71,7 +71,7 @@ extension Manifest {
         var previous: [UInt8] = []
         var ends = Array(repeating: 0, count: segments.count + 1)
         var last = (name: "", number: 0)  // consecutive files mostly share a segment
-        var lastModified: Int64 = 0  // files written together have close times
+        var lastChanged: Int64 = 0  // files written together have close times
         for file in sorted.files {
             let path = Array(file.path.utf8)
             var shared = 0
@@ -82,8 +82,8 @@ extension Manifest {
             w.raw(path[shared...])
             w.varint(file.size)
             w.u64(file.contentHash)
-            w.varint(Self.zigzag(Int(file.modified &- lastModified)))
-            lastModified = file.modified
+            w.varint(Self.zigzag(Int(file.changed &- lastChanged)))
+            lastChanged = file.changed
             var number = 0
             if file.documentCount > 0 {
                 if file.segment != last.name {
@@ -115,7 +115,7 @@ extension Manifest {
         var size: Int
         var contentHash: UInt64
         /// Nanoseconds since 1970; 0 when the commit point does not say.
-        var modified: Int64
+        var changed: Int64
         /// Index in `segments`; nil for a file without documents.
         var segment: Int?
         var firstDocument: Int
@@ -137,7 +137,7 @@ extension Manifest {
             if !record.repeatsPath { path = String(decoding: record.path, as: UTF8.self) }
             files.append(SourceFile(
                 path: path, size: record.size, contentHash: record.contentHash, segment: record.segment.map { segments[$0].name } ?? "",
-                firstDocument: record.firstDocument, documentCount: record.documentCount, modified: record.modified))
+                firstDocument: record.firstDocument, documentCount: record.documentCount, changed: record.changed))
         }
         manifest.files = files
         return manifest
@@ -167,7 +167,7 @@ extension Manifest {
                 try path.withUTF8 { bytes in
                     try visit(FileRecord(
                         path: bytes, repeatsPath: entry.path == previous, size: entry.size, contentHash: entry.contentHash,
-                        modified: 0, segment: segment, firstDocument: entry.firstDocument, documentCount: entry.documentCount))
+                        changed: 0, segment: segment, firstDocument: entry.firstDocument, documentCount: entry.documentCount))
                 }
                 previous = entry.path
             }
@@ -242,7 +242,7 @@ extension Manifest {
         var path: [UInt8] = []  // the previous path's bytes, then this one's
         path.reserveCapacity(256)
         var ends = Array(repeating: 0, count: segments.count + 1)
-        var lastModified: Int64 = 0
+        var lastChanged: Int64 = 0
         for i in 0..<fileCount {
             let shared = try r.count(max: path.count)
             let suffix = try r.stringBytes()
@@ -263,8 +263,8 @@ extension Manifest {
             }
             let size = try r.count(max: Int.max)
             let contentHash = try r.u64()
-            let modified = version >= 2 ? lastModified &+ Int64(Self.unzigzagTime(try r.varint())) : 0
-            lastModified = modified
+            let changed = version >= 2 ? lastChanged &+ Int64(Self.unzigzagTime(try r.varint())) : 0
+            lastChanged = changed
             let number = try r.count(max: segments.count)
             let documentCount = try r.count(max: documentLimit)
             let firstDocument = ends[number] + Self.unzigzag(try r.varint())
@@ -277,7 +277,7 @@ extension Manifest {
             try path.withUnsafeBufferPointer { path in
                 try visit(
                     FileRecord(
-                        path: path, repeatsPath: repeatsPath, size: size, contentHash: contentHash, modified: modified,
+                        path: path, repeatsPath: repeatsPath, size: size, contentHash: contentHash, changed: changed,
                         segment: number == 0 ? nil : number - 1, firstDocument: firstDocument, documentCount: documentCount),
                     segments)
             }

@@ -46,9 +46,10 @@ public struct Manifest: Equatable, Sendable {
         /// Local ids `firstDocument..<firstDocument + documentCount` in `segment`.
         public var firstDocument: Int
         public var documentCount: Int
-        /// The file's modification time when it was read, in nanoseconds since 1970 (0: unknown).
-        /// With the size it lets an update take the file as unchanged without reading it.
-        public var modified: Int64 = 0
+        /// The file's status-change time (ctime) when it was read, in nanoseconds since 1970 (0:
+        /// unknown). With the size it lets an update take the file as unchanged without reading it
+        /// (`FileStamp.changed`).
+        public var changed: Int64 = 0
     }
 
     public var generation: Int
@@ -63,7 +64,7 @@ public struct Manifest: Equatable, Sendable {
     /// (`encoded()` sorts a copy when they are not), and readers rely on it.
     public var files: [SourceFile]
     /// When the update that wrote this commit point began reading the corpus, in nanoseconds since
-    /// 1970 (0: unknown). A file modified within `IndexWriter.racyMargin` of it may have changed
+    /// 1970 (0: unknown). A file changed within `IndexWriter.racyMargin` of it may have changed
     /// again in the same clock tick after it was read, so its recorded time is not trusted.
     public var scanStarted: Int64 = 0
 

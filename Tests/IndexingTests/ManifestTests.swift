@@ -17,12 +17,12 @@ import Testing
             .init(name: second, documentCount: 5, deleted: [[0, 5]], liveFieldLengths: [0, 0, 0, 0]),
         ],
         files: [
-            .init(path: "2024/a.txt", size: 5, contentHash: 0x00ff, segment: first, firstDocument: 0, documentCount: 4, modified: 1_763_800_000_123_456_789),
-            .init(path: "2024/ab.txt", size: 9, contentHash: .max, segment: second, firstDocument: 0, documentCount: 2, modified: 1_700_000_000_000_000_000),
+            .init(path: "2024/a.txt", size: 5, contentHash: 0x00ff, segment: first, firstDocument: 0, documentCount: 4, changed: 1_763_800_000_123_456_789),
+            .init(path: "2024/ab.txt", size: 9, contentHash: .max, segment: second, firstDocument: 0, documentCount: 2, changed: 1_700_000_000_000_000_000),
             .init(path: "2024/b.txt", size: 1 << 40, contentHash: 1, segment: first, firstDocument: 4, documentCount: 3),
             .init(path: "2024/b.txt", size: 1 << 40, contentHash: 1, segment: second, firstDocument: 2, documentCount: 3),
             .init(path: "2024/empty.txt", size: 0, contentHash: 0, segment: "", firstDocument: 7, documentCount: 0),
-            .init(path: "委员/发言.txt", size: 77, contentHash: 42, segment: first, firstDocument: 7, documentCount: 3, modified: 1_763_800_000_123_456_790),
+            .init(path: "委员/发言.txt", size: 77, contentHash: 42, segment: first, firstDocument: 7, documentCount: 3, changed: 1_763_800_000_123_456_790),
         ],
         scanStarted: 1_763_800_001_000_000_000)
 
@@ -30,7 +30,7 @@ import Testing
     static func withoutTimes(_ manifest: Manifest) -> Manifest {
         var copy = manifest
         copy.scanStarted = 0
-        for i in copy.files.indices { copy.files[i].modified = 0 }
+        for i in copy.files.indices { copy.files[i].changed = 0 }
         return copy
     }
 
@@ -65,7 +65,7 @@ import Testing
     @Test func readsVersionOneWithoutTimes() throws {
         let manifest = try Self.decode(Self.sealed(files: [(0, "a.txt", 1, 2, 0), (0, "b.txt", 1, 2, 0)]))
         #expect(manifest.scanStarted == 0)
-        #expect(manifest.files.map(\.path) == ["a.txt", "b.txt"] && manifest.files.allSatisfy { $0.modified == 0 })
+        #expect(manifest.files.map(\.path) == ["a.txt", "b.txt"] && manifest.files.allSatisfy { $0.changed == 0 })
     }
 
     @Test func filesAreStoredInCorpusOrderWithAFilesPartsInOrder() throws {
@@ -275,7 +275,7 @@ import Testing
         #expect(first.unchanged == 5 && first.added == 0 && first.changed == 0 && first.generation == manifest.generation + 1)
         let recorded = try Data(contentsOf: URL(fileURLWithPath: directory.file(Manifest.prefix + String(first.generation))))
         #expect(Array(recorded.prefix(4)) == Manifest.magic)
-        #expect(try directory.latestManifest()?.files.allSatisfy { $0.modified != 0 } == true)
+        #expect(try directory.latestManifest()?.files.allSatisfy { $0.changed != 0 } == true)
         // A new file: added, the others unchanged.
         try "□ 新作者\n\n新的一篇。\n".write(to: corpus.appendingPathComponent("new.txt"), atomically: true, encoding: .utf8)
         let report = try IndexWriter(directory: directory, corpus: corpus).update()
