@@ -10,6 +10,9 @@ struct LineClassifier {
         "教授", "研究员", "社长", "总编", "编辑", "馆长", "站长", "所长", "经理", "董事长", "主编", "调研员", "巡视员",
     ]
 
+    /// `officeWords` as UTF-8, for the byte search (made once, not per line).
+    static let officeWordBytes = officeWords.map { Array($0.utf8) }
+
     /// The typical line width of a hard-wrapped file (in characters, the centre of the ±2 band
     /// holding most lines), or nil when paragraphs are lines.
     let wrapWidth: Int?
@@ -139,7 +142,7 @@ struct LineClassifier {
         guard (2...4).contains(nameScalars.count), end > 0 else { return nil }
         let office = String(String.UnicodeScalarView(scalars[0..<end])).trimmingSpaces
         let officeBytes = Array(office.utf8)
-        guard !office.isEmpty, officeWords.contains(where: { officeBytes.contains(utf8: $0) }) else {
+        guard !office.isEmpty, officeWordBytes.contains(where: { officeBytes.contains(bytes: $0) }) else {
             return nil
         }
         // The office part must itself look like an office, not running text.
@@ -167,10 +170,9 @@ extension String {
 }
 
 extension Array where Element == UInt8 {
-    /// Whether `needle`'s bytes occur in these (UTF-8 is self-synchronising, so a byte match is a
-    /// character match). Foundation's `String.contains` goes through `NSString` on Linux.
-    func contains(utf8 needle: String) -> Bool {
-        let pattern = Array(needle.utf8)
+    /// Whether `pattern` occurs in these bytes (in UTF-8, which is self-synchronising, a byte match
+    /// is a character match). Foundation's `String.contains` goes through `NSString` on Linux.
+    func contains(bytes pattern: [UInt8]) -> Bool {
         guard !pattern.isEmpty else { return true }
         guard pattern.count <= count else { return false }
         for start in 0...(count - pattern.count) where self[start] == pattern[0] {

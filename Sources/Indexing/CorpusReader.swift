@@ -35,8 +35,11 @@ public struct FileStamp: Sendable, Equatable {
         #else
         let time = info.st_ctim
         #endif
-        changed = Int64(time.tv_sec) &* 1_000_000_000 &+ Int64(time.tv_nsec)
+        changed = Self.nanoseconds(time)
     }
+
+    /// A `timespec` as nanoseconds since 1970.
+    static func nanoseconds(_ time: timespec) -> Int64 { Int64(time.tv_sec) &* 1_000_000_000 &+ Int64(time.tv_nsec) }
 }
 
 /// A stretch of a corpus file, decoded to UTF-8 and cut at a blank line, so that large files are

@@ -278,7 +278,7 @@ public final class IndexWriter {
     static func now() -> Int64 {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
-        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+        return FileStamp.nanoseconds(time)
     }
 
     /// A segment file's size in bytes (`Int.max` when it cannot be read: never merged).

@@ -291,12 +291,9 @@ extension Manifest {
     /// A signed difference as an unsigned varint: 0, −1, 1, −2, … → 0, 1, 2, 3, …
     static func zigzag(_ value: Int) -> UInt64 { UInt64(bitPattern: Int64((value << 1) ^ (value >> 63))) }
 
-    /// `zigzag`'s inverse for a difference of times (no clamp: any Int64 difference is valid).
+    /// `zigzag`'s inverse, unclamped: for a difference of times, where any Int64 is valid.
     static func unzigzagTime(_ value: UInt64) -> Int64 { Int64(bitPattern: (value >> 1) ^ (0 &- (value & 1))) }
 
     /// `zigzag`'s inverse, clamped to ±2⁴⁰ (more than any document id) so that sums cannot overflow.
-    static func unzigzag(_ value: UInt64) -> Int {
-        let decoded = Int64(bitPattern: (value >> 1) ^ (0 &- (value & 1)))
-        return Int(max(-(1 << 40), min(1 << 40, decoded)))
-    }
+    static func unzigzag(_ value: UInt64) -> Int { Int(max(-(1 << 40), min(1 << 40, unzigzagTime(value)))) }
 }

@@ -6,15 +6,16 @@ import Foundation
 /// `crc32 <8 hex digits>` of the JSON. Read only; slow for many files (2.3 s for 251,066 files,
 /// half of it in `JSONDecoder`).
 extension Manifest {
-    private struct LegacyJSON: Decodable {
-        struct Segment: Decodable {
+    /// The JSON's schema (`Encodable` too, so that tests can write commit points of that form).
+    struct LegacyJSON: Codable {
+        struct Segment: Codable {
             var name: String
             var documentCount: Int
             var deleted: [[Int]]
             var liveFieldLengths: [Int]
         }
 
-        struct SourceFile: Decodable {
+        struct SourceFile: Codable {
             var path: String
             var size: Int
             var contentHash: String

@@ -13,6 +13,14 @@ import Testing
         return url
     }
 
+    /// A temporary directory holding an empty `corpus` folder (the caller removes the directory).
+    static func emptyCorpus() throws -> (root: URL, corpus: URL) {
+        let dir = temporaryDirectory()
+        let corpus = dir.appendingPathComponent("corpus")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        return (dir, corpus)
+    }
+
     static func fixtures() throws -> URL {
         try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
     }
@@ -64,10 +72,8 @@ import Testing
     }
 
     @Test func largeFilesAreReadInWindowsWithTrueLineNumbers() throws {
-        let dir = Self.temporaryDirectory()
+        let (dir, corpus) = try Self.emptyCorpus()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let corpus = dir.appendingPathComponent("corpus")
-        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
         var text = ""
         for i in 0..<300 { text += "□ 作者\(i)号\n\n第\(i)篇文章的正文，政协委员履职尽责。\n\n" }
         try text.write(to: corpus.appendingPathComponent("big.txt"), atomically: true, encoding: .utf8)
@@ -108,10 +114,8 @@ import Testing
     /// A file that holds no article (only blank lines) is still recorded, so the next update
     /// finds it unchanged, also when it is the last of a worker's files (nothing left to flush).
     @Test func filesWithoutArticlesAreRecordedAsUnchanged() throws {
-        let dir = Self.temporaryDirectory()
+        let (dir, corpus) = try Self.emptyCorpus()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let corpus = dir.appendingPathComponent("corpus")
-        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
         try "□ 作者\n\n政协工作。\n".write(to: corpus.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
         for name in ["y.txt", "z.txt"] {
             try " \n\n\u{3000}\n".write(to: corpus.appendingPathComponent(name), atomically: true, encoding: .utf8)
@@ -132,10 +136,8 @@ import Testing
     /// tool sets its ctime back. A file touched without a change is read, found unchanged, and its
     /// new time recorded, so the next update reads nothing.
     @Test func unchangedFilesAreNotReadAgain() throws {
-        let dir = Self.temporaryDirectory()
+        let (dir, corpus) = try Self.emptyCorpus()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let corpus = dir.appendingPathComponent("corpus")
-        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
         func write(_ name: String, _ text: String) throws {
             try text.write(to: corpus.appendingPathComponent(name), atomically: false, encoding: .utf8)
         }
@@ -175,10 +177,8 @@ import Testing
     /// Passes today; guards the racy margin, which `unchangedFilesAreNotReadAgain` cannot (there,
     /// reading recent.txt or not gives the same counts).
     @Test func aSameSizeRewriteInTheClockTickOfTheRecordedTimeIsFound() throws {
-        let dir = Self.temporaryDirectory()
+        let (dir, corpus) = try Self.emptyCorpus()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let corpus = dir.appendingPathComponent("corpus")
-        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
         let file = corpus.appendingPathComponent("f.txt")
         let tick = Date()  // a time a Date can give back exactly
         try "□ 作者\n\n政协工作。\n".write(to: file, atomically: false, encoding: .utf8)
@@ -199,10 +199,8 @@ import Testing
     /// new commit point's later `scanStarted` then vouches for that time: the update after takes
     /// the file as unchanged without reading it, and its new words are never indexed.
     @Test func aFileUnreadableInTheNextUpdateIsStillReadOnceItCanBe() throws {
-        let dir = Self.temporaryDirectory()
+        let (dir, corpus) = try Self.emptyCorpus()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let corpus = dir.appendingPathComponent("corpus")
-        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
         let file = corpus.appendingPathComponent("f.txt")
         let staged = dir.appendingPathComponent("f.staged")
         let tick = Date(timeIntervalSinceNow: -1.5)  // within racyMargin of the first update's start
@@ -233,10 +231,8 @@ import Testing
     /// segment ends between half the budget and the budget, and two of those never fit it
     /// again, so one more segment stays behind every few updates, for ever.
     @Test func aStreamOfSmallUpdatesKeepsTheSegmentCountBounded() throws {
-        let dir = Self.temporaryDirectory()
+        let (dir, corpus) = try Self.emptyCorpus()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let corpus = dir.appendingPathComponent("corpus")
-        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
         let directory = IndexDirectory(url: dir.appendingPathComponent("idx"))
         let paragraph = String(repeating: "政协委员围绕乡村振兴开展调研，提出意见建议。", count: 40)
         var counts: [Int] = []
@@ -254,10 +250,8 @@ import Testing
     }
 
     @Test func mergesWhenThereAreTooManySegmentsAndDropsDeletedDocuments() throws {
-        let dir = Self.temporaryDirectory()
+        let (dir, corpus) = try Self.emptyCorpus()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let corpus = dir.appendingPathComponent("corpus")
-        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
         let directory = IndexDirectory(url: dir.appendingPathComponent("idx"))
         for i in 0..<14 {
             try "□ 作者\(i)\n\n第\(i)期政协工作。\n".write(to: corpus.appendingPathComponent("issue\(i).txt"), atomically: true, encoding: .utf8)
@@ -277,10 +271,8 @@ import Testing
     /// Adding a small file to an index of larger segments merges nothing large: its budget is a
     /// few times what it added, and a merge never rewrites a large segment for a small one.
     @Test func aSmallUpdateDoesNotRewriteLargeSegments() throws {
-        let dir = Self.temporaryDirectory()
+        let (dir, corpus) = try Self.emptyCorpus()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let corpus = dir.appendingPathComponent("corpus")
-        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
         let directory = IndexDirectory(url: dir.appendingPathComponent("idx"))
         func update() throws -> IndexWriter.Report {
             let writer = IndexWriter(directory: directory, corpus: corpus)
@@ -308,10 +300,8 @@ import Testing
     }
 
     @Test func mergesOnlyWhatFitsTheMergeBudget() throws {
-        let dir = Self.temporaryDirectory()
+        let (dir, corpus) = try Self.emptyCorpus()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let corpus = dir.appendingPathComponent("corpus")
-        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
         let directory = IndexDirectory(url: dir.appendingPathComponent("idx"))
         func update(budget: Int) throws -> Manifest {
             let writer = IndexWriter(directory: directory, corpus: corpus)

@@ -305,35 +305,13 @@ import Testing
     /// A commit point as versions before the binary one wrote it: the JSON of the manifest with
     /// sorted keys and the content hash in hexadecimal, a newline, `crc32 <hex>` of the JSON.
     static func legacyJSON(_ manifest: Manifest) throws -> [UInt8] {
-        struct Segment: Encodable {
-            var name: String
-            var documentCount: Int
-            var deleted: [[Int]]
-            var liveFieldLengths: [Int]
-        }
-        struct SourceFile: Encodable {
-            var path: String
-            var size: Int
-            var contentHash: String
-            var segment: String
-            var firstDocument: Int
-            var documentCount: Int
-        }
-        struct Legacy: Encodable {
-            var generation: Int
-            var formatVersion: UInt32
-            var analyzerVersion: UInt32
-            var layout: String
-            var bigrams: Bool
-            var segments: [Segment]
-            var files: [SourceFile]
-        }
+        typealias Legacy = Manifest.LegacyJSON
         let legacy = Legacy(
             generation: manifest.generation, formatVersion: manifest.formatVersion, analyzerVersion: manifest.analyzerVersion,
             layout: manifest.layout, bigrams: manifest.bigrams,
-            segments: manifest.segments.map { Segment(name: $0.name, documentCount: $0.documentCount, deleted: $0.deleted, liveFieldLengths: $0.liveFieldLengths) },
+            segments: manifest.segments.map { Legacy.Segment(name: $0.name, documentCount: $0.documentCount, deleted: $0.deleted, liveFieldLengths: $0.liveFieldLengths) },
             files: manifest.files.map {
-                SourceFile(
+                Legacy.SourceFile(
                     path: $0.path, size: $0.size, contentHash: String(format: "%016llx", $0.contentHash), segment: $0.segment,
                     firstDocument: $0.firstDocument, documentCount: $0.documentCount)
             })
