@@ -33,6 +33,8 @@ enum JSONOutput {
         var snippet_line_end: Int?
         /// Up to three passages, best first.
         var snippets: [Passage]
+        /// Why there are no passages: the file changed or went away since it was indexed.
+        var snippet_unavailable: String?
         var explanation: [Component]?
         var proximity_bonus: Double?
     }
@@ -70,6 +72,7 @@ enum JSONOutput {
                 snippets: item.snippets.map {
                     Passage(text: $0.text, highlights: $0.highlights.map { [$0.lowerBound, $0.upperBound] }, line_start: $0.lineStart, line_end: $0.lineEnd)
                 },
+                snippet_unavailable: item.unavailable?.description,
                 explanation: item.hit.explanation?.components.map {
                     Component(
                         match: $0.matcher.description, field: $0.field.description, tf: $0.termFrequency, df: $0.documentFrequency,

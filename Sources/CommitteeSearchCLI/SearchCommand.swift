@@ -89,7 +89,7 @@ struct SearchCommand: ParsableCommand {
                 throw CLIError("\(failure): \(QueryParser.mark(text, at: failure.column))", code: 2)
             }
             let index = try location.openOrBuild(quiet: json, dictionary: dictionary)
-            let session = try SearchSession(index: index, similarity: ranking.similarity, options: displayOptions, dictionary: dictionary)
+            let session = try SearchSession(index: index, corpus: location.corpusURL, similarity: ranking.similarity, options: displayOptions, dictionary: dictionary)
             print(try session.run(text, offset: offset), terminator: "")
         }
     }
@@ -206,6 +206,8 @@ struct RenderedHit {
     var document: StoredDocument
     /// The best passages, best first.
     var snippets: [Snippet]
+    /// Why no passage could be shown (the file changed or went away since it was indexed).
+    var unavailable: SourceFiles.Unavailable? = nil
 }
 
 extension Searcher.Order: ExpressibleByArgument {}

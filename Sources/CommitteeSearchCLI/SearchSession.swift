@@ -19,12 +19,15 @@ final class SearchSession {
     }
 
     let index: any SearchableIndex
+    /// The corpus the index was built from: where hits' passages are read.
+    let corpus: URL
     let analyzer: Analyzer
     let searcher: Searcher
     var options: Options
 
-    init(index: any SearchableIndex, similarity: BM25, options: Options, dictionary: UserDictionary = .shipped) throws {
+    init(index: any SearchableIndex, corpus: URL, similarity: BM25, options: Options, dictionary: UserDictionary = .shipped) throws {
         self.index = index
+        self.corpus = corpus
         analyzer = try Analyzer(dictionary: dictionary)
         searcher = Searcher(index: index, similarity: similarity)
         self.options = options
@@ -49,10 +52,17 @@ final class SearchSession {
             }
             result = try searcher.search(parsed, limit: options.limit, offset: offset, explain: options.explain, filter: filter, order: options.order)
             let builder = SnippetBuilder(analyzer: analyzer)
+            let sources = SourceFiles(root: corpus)
             rendered = try result.hits.map { hit in
-                let document = try index.document(hit.doc)
-                let passages = options.snippets == 0 ? [] : builder.snippets(for: document, groups: result.matcherGroups, maximum: options.snippets)
-                return RenderedHit(hit: hit, document: document, snippets: passages)
+                let stored = try index.document(hit.doc)
+                guard options.snippets > 0 else { return RenderedHit(hit: hit, document: stored, snippets: []) }
+                switch sources.withBody(stored, indexed: index.sourceFile(hit.doc)) {
+                case .success(let document):
+                    let passages = builder.snippets(for: document, groups: result.matcherGroups, maximum: options.snippets)
+                    return RenderedHit(hit: hit, document: document, snippets: passages)
+                case .failure(let unavailable):
+                    return RenderedHit(hit: hit, document: stored, snippets: [], unavailable: unavailable)
+                }
             }
         } catch let error as IndexError {
             throw CLIError(error.description)

@@ -41,7 +41,7 @@ struct ShellCommand: ParsableCommand {
             options.json = json
             options.snippets = snippets
             options.more = { _ in ":more" }
-            let session = try SearchSession(index: index, similarity: ranking.similarity, options: options, dictionary: dictionary)
+            let session = try SearchSession(index: index, corpus: location.corpusURL, similarity: ranking.similarity, options: options, dictionary: dictionary)
             var last: String? = nil
             var offset = 0
             if isTerminal { print("committee-search shell — \(index.liveDocumentCount) articles. :help for the syntax, :quit to leave.") }

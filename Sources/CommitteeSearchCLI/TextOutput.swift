@@ -27,6 +27,7 @@ struct TextOutput {
             let people = [d.author, d.affiliation].compactMap { $0 }.joined(separator: " · ")
             if !people.isEmpty { out += "   \(people)\n" }
             out += "   \(d.file):\(Self.lines(of: d))  \(dim(d.key))\n"
+            if let unavailable = item.unavailable { out += "   \(dim("(no passage: \(unavailable))"))\n" }
             for snippet in item.snippets {
                 let lines = snippet.lineStart == snippet.lineEnd ? "\(snippet.lineStart)" : "\(snippet.lineStart)-\(snippet.lineEnd)"
                 out += "   \(dim("line \(lines):")) …\(snippet.marked(open: open, close: close))…\n"

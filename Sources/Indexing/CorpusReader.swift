@@ -49,6 +49,16 @@ public struct CorpusWindow: Sendable {
     public var bytes: [UInt8]
     /// 1-based number of the window's first line in the file.
     public var firstLine: Int
+    /// Where the window's first byte is in the file, for a file stored as UTF-8 (its bytes are
+    /// the file's); nil for one converted from another encoding.
+    public var fileOffset: Int?
+
+    public init(path: String, bytes: [UInt8], firstLine: Int, fileOffset: Int? = nil) {
+        self.path = path
+        self.bytes = bytes
+        self.firstLine = firstLine
+        self.fileOffset = fileOffset
+    }
 }
 
 /// Something wrong with one file: it is skipped, the rest of the batch goes on.
@@ -68,7 +78,7 @@ public struct CorpusReader: Sendable {
     public let root: URL
     /// `root`'s path with a trailing `/`, to which relative paths are appended (cheaper than
     /// `URL.appendingPathComponent` for every file of a large corpus).
-    private let rootPrefix: String
+    let rootPrefix: String
     /// Large UTF-8 files are indexed this many bytes at a time (cut at a blank line).
     public var windowSize: Int
     /// Least confidence (0–100) to trust ICU's guess of a non-UTF-8 encoding.
@@ -161,14 +171,21 @@ public struct CorpusReader: Sendable {
             size += bytes.count
         }
         validator.finish()
-        if size == 0 { return .failure(CorpusWarning(path: path, reason: "empty file")) }
-        var file = ScannedFile(path: path, size: size, contentHash: hash, encoding: .utf8, changed: changed)
+        return Self.judge(ScannedFile(path: path, size: size, contentHash: hash, encoding: .utf8, changed: changed),
+                          head: head, validUTF8: validator.isValid, sawNUL: sawNUL)
+    }
+
+    /// How a file of these bytes is decoded (`file.encoding`), or why it cannot be.
+    private static func judge(_ scanned: ScannedFile, head: [UInt8], validUTF8: Bool, sawNUL: Bool) -> Result<ScannedFile, CorpusWarning> {
+        var file = scanned
+        let path = file.path
+        if file.size == 0 { return .failure(CorpusWarning(path: path, reason: "empty file")) }
         if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) {
             file.encoding = .converted(head[0] == 0xFF ? "UTF-16LE" : "UTF-16BE")
             return .success(file)
         }
         if sawNUL { return .failure(CorpusWarning(path: path, reason: "binary file (contains NUL bytes), not text")) }
-        if validator.isValid { return .success(file) }
+        if validUTF8 { return .success(file) }
         guard let guess = CharsetDecoder.detect(head), guess.confidence >= Self.minimumConfidence,
             !guess.charset.hasPrefix("UTF-8"), !guess.charset.hasPrefix("ISO-8859"), !guess.charset.hasPrefix("windows-125")
         else {
@@ -204,6 +221,7 @@ public struct CorpusReader: Sendable {
         }
         var pending: [UInt8] = []
         var line = 1
+        var offset = 0  // of pending's first byte in the file
         var first = true
         while true {
             let data: Data?
@@ -212,36 +230,53 @@ public struct CorpusReader: Sendable {
             }
             let atEnd = data == nil || data!.isEmpty
             if let data { pending += data }
-            if first && pending.starts(with: [0xEF, 0xBB, 0xBF]) { pending.removeFirst(3) }
+            if first && pending.starts(with: [0xEF, 0xBB, 0xBF]) {
+                pending.removeFirst(3)
+                offset = 3
+            }
             first = false
             if atEnd {
-                if !pending.isEmpty { try body(CorpusWindow(path: file.path, bytes: pending, firstLine: line)) }
+                if !pending.isEmpty { try body(CorpusWindow(path: file.path, bytes: pending, firstLine: line, fileOffset: offset)) }
                 return .success(())
             }
             if pending.count >= windowSize, let cut = Self.blankLineCut(pending) {
                 let window = Array(pending[..<cut])
-                try body(CorpusWindow(path: file.path, bytes: window, firstLine: line))
+                try body(CorpusWindow(path: file.path, bytes: window, firstLine: line, fileOffset: offset))
                 line += Self.lineBreaks(in: window)
+                offset += cut
                 pending.removeFirst(cut)
             }
         }
     }
 
-    /// The whole file as one UTF-8 buffer (tests and small tools).
+    /// The whole file, read once: what `scan` says of it, and its text decoded to UTF-8 (what
+    /// `forEachWindow` hands over, in one buffer). The hash is of the very bytes decoded.
     public func read(_ path: String) -> Result<(ScannedFile, [UInt8]), CorpusWarning> {
-        switch scan(path) {
+        let handle: FileHandle
+        switch open(path) {
+        case .success(let h): handle = h
+        case .failure(let warning): return .failure(warning)
+        }
+        defer { try? handle.close() }
+        var info = stat()
+        let changed = fstat(handle.fileDescriptor, &info) == 0 ? FileStamp(info).changed : 0
+        let raw: [UInt8]
+        do { raw = [UInt8](try handle.readToEnd() ?? Data()) } catch {
+            return .failure(CorpusWarning(path: path, reason: "cannot be read (\(error.localizedDescription))"))
+        }
+        let body = raw.starts(with: [0xEF, 0xBB, 0xBF]) ? raw.dropFirst(3) : raw[...]
+        let scanned = Self.judge(
+            ScannedFile(path: path, size: raw.count, contentHash: ContentHash.fnv1a64(raw), encoding: .utf8, changed: changed),
+            head: Array(raw.prefix(65536)), validUTF8: String(validating: body, as: UTF8.self) != nil, sawNUL: raw.contains(0))
+        switch scanned {
         case .failure(let warning): return .failure(warning)
         case .success(let file):
-            var bytes: [UInt8] = []
-            let windowed = CorpusReader(root: root, windowSize: Int.max / 4)
-            do {
-                switch try windowed.forEachWindow(file, { bytes += $0.bytes }) {
-                case .failure(let warning): return .failure(warning)
-                case .success: return .success((file, bytes))
-                }
-            } catch {
-                return .failure(CorpusWarning(path: path, reason: "\(error)"))
+            guard case .converted(let charset) = file.encoding else { return .success((file, Array(body))) }
+            guard var utf8 = CharsetDecoder.convert(raw, from: charset) else {
+                return .failure(CorpusWarning(path: path, reason: "cannot be converted from \(charset)"))
             }
+            if utf8.starts(with: [0xEF, 0xBB, 0xBF]) { utf8.removeFirst(3) }
+            return .success((file, utf8))
         }
     }
 

@@ -19,6 +19,10 @@ struct FileTable: Sendable {
     private var bytes: [UInt8] = []
     /// Where each path ends in `bytes` (it starts where the one before it ends).
     private var ends: [Int] = []
+    /// Each path's size, status-change time and content hash as indexed (`ScannedFile`).
+    private(set) var sizes: [Int] = []
+    private(set) var times: [Int64] = []
+    private(set) var hashes: [UInt64] = []
     /// The entries with documents, in corpus order.
     private(set) var entries: [Entry] = []
 
@@ -39,6 +43,9 @@ struct FileTable: Sendable {
         if !record.repeatsPath || ends.isEmpty {
             bytes.append(contentsOf: record.path)
             ends.append(bytes.count)
+            sizes.append(record.size)
+            times.append(record.changed)
+            hashes.append(record.contentHash)
         }
         guard let segment = record.segment, record.documentCount > 0 else { return }
         entries.append(Entry(
@@ -51,6 +58,9 @@ struct FileTable: Sendable {
     mutating func reserveCapacity(files: Int, averagePath: Int = 32) {
         bytes.reserveCapacity(files * averagePath)
         ends.reserveCapacity(files)
+        sizes.reserveCapacity(files)
+        times.reserveCapacity(files)
+        hashes.reserveCapacity(files)
         entries.reserveCapacity(files)
     }
 }

@@ -7,6 +7,9 @@ public final class IndexBuilder {
     private let analyzer: Analyzer
     private let layout: CorpusLayout
     private let bigrams: Bool
+    /// Whether stored documents keep their body's text (else only its line numbers: the text is
+    /// read back from the corpus file, `SourceFiles`).
+    private let storesBodies: Bool
     private var index = InvertedIndex()
     /// Per field: terms interned by bytes, and each term's postings under construction.
     private var terms: [TermTable] = Field.allCases.map { _ in TermTable() }
@@ -18,11 +21,14 @@ public final class IndexBuilder {
     public private(set) var tokenCount = 0
 
     /// `bigrams`: also index the `grams` field (character bigrams of every text field).
-    /// `dictionary`: the words the analyzer keeps whole (see `Analyzer`).
-    public init(layout: CorpusLayout = .journal, bigrams: Bool = false, dictionary: UserDictionary = .shipped) throws {
+    /// `dictionary`: the words the analyzer keeps whole (see `Analyzer`). `storesBodies`: keep
+    /// each body's text in its stored document (an index in memory, which has no corpus to read
+    /// it back from); an on-disk index keeps only the lines' numbers.
+    public init(layout: CorpusLayout = .journal, bigrams: Bool = false, dictionary: UserDictionary = .shipped, storesBodies: Bool = true) throws {
         analyzer = try Analyzer(dictionary: dictionary)
         self.layout = layout
         self.bigrams = bigrams
+        self.storesBodies = storesBodies
     }
 
     /// Adds every article of a window of a file; their ordinals in the file start at
@@ -35,7 +41,7 @@ public final class IndexBuilder {
             articles[i].ordinal += firstOrdinal
             articles[i].shiftLines(by: window.firstLine - 1)
         }
-        for article in articles { add(article, bytes: window.bytes, lineStarts: lineStarts, lineOffset: window.firstLine - 1) }
+        for article in articles { add(article, bytes: window.bytes, lineStarts: lineStarts, lineOffset: window.firstLine - 1, fileOffset: window.fileOffset) }
         return articles.count
     }
 
@@ -101,7 +107,7 @@ public final class IndexBuilder {
         return index
     }
 
-    private func add(_ article: Article, bytes: [UInt8], lineStarts: [Int], lineOffset: Int) {
+    private func add(_ article: Article, bytes: [UInt8], lineStarts: [Int], lineOffset: Int, fileOffset: Int?) {
         let doc = DocID(index.documents.count)
         let normalizer = analyzer.normalizer
         let title = normalizer.normalize(lines: article.titleLines, in: bytes)
@@ -119,19 +125,22 @@ public final class IndexBuilder {
         }
         index.fieldLengths[Int(Field.grams.rawValue)].append(UInt32(gramCount))
 
-        // The body's source lines as they are, for display.
+        // The body's source lines as they are, for display (or only where they are in the file).
         var text: [UInt8] = []
         var bodyLines: [StoredDocument.BodyLine] = []
         for (i, line) in article.body.enumerated() {
-            if i > 0 { text.append(0x0A) }
-            text.append(contentsOf: bytes[line.range])
+            if storesBodies {
+                if i > 0 { text.append(0x0A) }
+                text.append(contentsOf: bytes[line.range])
+            }
             bodyLines.append(.init(number: lineOffset + Self.lineNumber(of: line.range.lowerBound, lineStarts), standsAlone: line.standsAlone))
         }
         let document = StoredDocument(
             key: article.documentKey, file: article.file, title: article.title, subtitle: article.subtitle,
             titleIsDerived: article.titleIsDerived, author: article.author, affiliation: article.affiliation,
             lineStart: article.bodyLines.lowerBound, lineEnd: article.bodyLines.upperBound, lineRanges: article.lineRanges,
-            body: String(decoding: text, as: UTF8.self), bodyLines: bodyLines)
+            body: String(decoding: text, as: UTF8.self), bodyLines: bodyLines,
+            sourceOffset: article.body.first.flatMap { line in fileOffset.map { $0 + line.range.lowerBound } })
         documentBytes += Self.heapBytes(of: document)
         index.documents.append(document)
     }

@@ -20,7 +20,7 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
         case .damaged(let file, let detail):
             "index file \(file) is damaged (\(detail)); run `committee-search index --full` to rebuild it"
         case .unsupportedVersion(let file, let found, let supported):
-            "index file \(file) has format version \(found), but this program reads up to \(supported); "
+            "index file \(file) has format version \(found), which this program does not read (it writes version \(supported)); "
                 + "run `committee-search index --full` to rebuild it"
         case .staleAnalyzer(let file, let found, let current):
             "index file \(file) was built with another analyzer or user dictionary (fingerprint \(found), now \(current)); "

@@ -175,6 +175,15 @@ public final class IndexSnapshot: SearchableIndex, @unchecked Sendable {
         return try segments[s].document(local)
     }
 
+    public func sourceFile(_ doc: DocID) -> IndexedFile? {
+        let place = places[doc.index]
+        guard place != Self.unplaced else { return nil }
+        let p = Int(place >> 32)
+        return IndexedFile(
+            size: files.sizes[p], changed: files.times[p], contentHash: files.hashes[p],
+            stampsTrustedBefore: manifest.scanStarted - IndexWriter.defaultRacyMargin)
+    }
+
     /// The file's path; the first call makes every path's `String` (it serves filters, which ask
     /// for every document's).
     public func filePath(_ doc: DocID) throws -> String {

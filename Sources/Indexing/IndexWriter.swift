@@ -47,7 +47,7 @@ public final class IndexWriter {
     }
 
     public let directory: IndexDirectory
-    public let reader: CorpusReader
+    public var reader: CorpusReader
     public let layout: CorpusLayout
     public let bigrams: Bool
     public let analyzerVersion: UInt32
@@ -65,7 +65,8 @@ public final class IndexWriter {
     /// time to be trusted the next time: a file changed while it was read, in the same clock tick,
     /// would keep its time. (The time is the ctime, which no tool sets back, so a file rewritten
     /// and given back its modification time is still read; `update(full: true)` reads everything.)
-    public var racyMargin: Int64 = 2_000_000_000
+    public var racyMargin: Int64 = defaultRacyMargin
+    public static let defaultRacyMargin: Int64 = 2_000_000_000
     /// Called after each file (for a progress bar).
     public var progress: ((Progress) -> Void)?
     /// The words the analyzer keeps whole. Record its fingerprint as `analyzerVersion`
@@ -393,7 +394,7 @@ final class SegmentWorker: @unchecked Sendable {
         self.writer = writer
         self.budget = budget
         self.tracker = tracker
-        builder = try IndexBuilder(layout: writer.layout, bigrams: writer.bigrams, dictionary: writer.dictionary)
+        builder = try IndexBuilder(layout: writer.layout, bigrams: writer.bigrams, dictionary: writer.dictionary, storesBodies: false)
     }
 
     func run() {
@@ -447,6 +448,6 @@ final class SegmentWorker: @unchecked Sendable {
         entries += pending.map { var f = $0; if f.documentCount > 0 { f.segment = name }; return f }
         pending = []
         tokens += builder.tokenCount
-        builder = try IndexBuilder(layout: writer.layout, bigrams: writer.bigrams, dictionary: writer.dictionary)
+        builder = try IndexBuilder(layout: writer.layout, bigrams: writer.bigrams, dictionary: writer.dictionary, storesBodies: false)
     }
 }

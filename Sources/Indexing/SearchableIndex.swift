@@ -15,7 +15,12 @@ public protocol SearchableIndex {
     func fieldLength(_ doc: DocID, _ field: Field) throws -> Int
     /// Mean length of `field` over live documents (at least 1).
     func averageFieldLength(_ field: Field) -> Double
+    /// The document's stored fields. An on-disk index stores no body text (`StoredDocument.hasBody`
+    /// is false): `SourceFiles` reads it back from the corpus file, checked against `sourceFile`.
     func document(_ doc: DocID) throws -> StoredDocument
+    /// What the document's file was when it was indexed; nil where the index does not record it
+    /// (an index in memory, which stores the bodies).
+    func sourceFile(_ doc: DocID) -> IndexedFile?
     /// Whether `a` comes before `b` in corpus order (file path, then place in the file): the
     /// tie-break between equal scores, the same however the index was built.
     func precedes(_ a: DocID, _ b: DocID) -> Bool
@@ -40,6 +45,7 @@ extension InvertedIndex: SearchableIndex {
     }
 
     public var liveDocumentCount: Int { documents.count }
+    public func sourceFile(_ doc: DocID) -> IndexedFile? { nil }
     public func precedes(_ a: DocID, _ b: DocID) -> Bool { a < b }
     public var hasBigrams: Bool { !postings[Int(Field.grams.rawValue)].isEmpty }
     public func filePath(_ doc: DocID) -> String { documents[doc.index].file }

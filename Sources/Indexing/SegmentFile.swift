@@ -29,8 +29,11 @@ public enum SegmentFile {
     public static let endMagic: [UInt8] = Array("GESC".utf8)
     /// 4: short postings inline in the term dictionary. 5: postings in bit-packed blocks with a
     /// skip table and per-block score bounds; stored documents compressed. 6: positions packed
-    /// per block (patched frame of reference).
-    public static let formatVersion: UInt32 = 6
+    /// per block (patched frame of reference). 7: stored documents without their body's text
+    /// (an empty string; the lines are read back from the corpus file, `SourceFiles`).
+    public static let formatVersion: UInt32 = 7
+    /// The oldest format still read: 6 is 7 with the bodies' text stored.
+    public static let oldestReadableVersion: UInt32 = 6
     /// Postings (or positions) of at most this many bytes are stored in the dictionary entry.
     static let inlineLimit = 32
     static let headerSize = 20

@@ -74,7 +74,7 @@ public final class SegmentReader: @unchecked Sendable {
         guard CRC32.checksum(Array(header) + Array(footer[0..<32])) == storedCRC else {
             throw file.damaged("checksum mismatch in the header or footer")
         }
-        guard version == SegmentFile.formatVersion else {
+        guard version >= SegmentFile.oldestReadableVersion else {
             throw IndexError.unsupportedVersion(file: path, found: version, supported: SegmentFile.formatVersion)
         }
         let analyzer = try h.u32()

@@ -27,7 +27,8 @@ extension StoredDocument {
     }
 
     /// `string key, file, title, opt subtitle, u8 derived, opt author, opt affiliation, v lineStart,
-    /// v lineEnd, v rangeCount { v low, v high }, string body, v lineCount { v (number << 1 | alone) }`
+    /// v lineEnd, v rangeCount { v low, v high }, string body, v lineCount { v (number << 1 | alone) },
+    /// v sourceOffset + 1 (0: none)`; format 6 ends before `sourceOffset`.
     func encode(into w: inout BinaryWriter) {
         w.string(key)
         w.string(file)
@@ -46,6 +47,7 @@ extension StoredDocument {
         w.string(body)
         w.varint(bodyLines.count)
         for line in bodyLines { w.varint(line.number << 1 | (line.standsAlone ? 1 : 0)) }
+        w.varint(sourceOffset.map { $0 + 1 } ?? 0)
     }
 
     static func decode(from r: inout BinaryReader) throws -> StoredDocument {
@@ -66,9 +68,10 @@ extension StoredDocument {
             let packed = try r.count(max: Int(Int32.max))
             bodyLines.append(.init(number: packed >> 1, standsAlone: packed & 1 == 1))
         }
+        let offset = r.isAtEnd ? 0 : try r.count(max: Int.max)  // (format 6 ends here)
         return StoredDocument(
             key: key, file: path, title: title, subtitle: subtitle, titleIsDerived: derived, author: author,
             affiliation: affiliation, lineStart: lineStart, lineEnd: lineEnd, lineRanges: ranges, body: body,
-            bodyLines: bodyLines)
+            bodyLines: bodyLines, sourceOffset: offset == 0 ? nil : offset - 1)
     }
 }

@@ -20,11 +20,19 @@ public struct StoredDocument: Sendable, Equatable {
     public var lineRanges: [ClosedRange<Int>]
     /// `lineRanges`, or the body's lines for a document that records none.
     public var occupiedLines: [ClosedRange<Int>] { lineRanges.isEmpty ? [lineStart...lineEnd] : lineRanges }
-    /// The body's source lines, as in the file, joined by `\n`.
+    /// The body's source lines, as in the file, joined by `\n`; empty in an on-disk index, which
+    /// keeps only where the lines are (`bodyLines`): `SourceFiles` reads them back from the file.
     public var body: String
+    /// Whether `body` holds the text of `bodyLines` (not an on-disk index's empty stand-in; a body
+    /// of one empty line reads back as empty, too).
+    public var hasBody: Bool { !body.isEmpty || bodyLines.isEmpty }
     /// For each line of `body`: its 1-based line number in the file, and whether it stands
     /// alone (a heading, never joined to its neighbours by the normaliser).
     public var bodyLines: [BodyLine]
+    /// Where the body's first line starts in the file, in bytes, when the file is stored as UTF-8
+    /// (nil for one converted from another encoding): its lines can be read without the rest of
+    /// the file.
+    public var sourceOffset: Int?
 
     public struct BodyLine: Sendable, Equatable {
         public var number: Int
@@ -38,7 +46,7 @@ public struct StoredDocument: Sendable, Equatable {
     public init(
         key: String, file: String, title: String, subtitle: String?, titleIsDerived: Bool, author: String?,
         affiliation: String?, lineStart: Int, lineEnd: Int, lineRanges: [ClosedRange<Int>], body: String,
-        bodyLines: [BodyLine]
+        bodyLines: [BodyLine], sourceOffset: Int? = nil
     ) {
         self.key = key
         self.file = file
@@ -52,6 +60,7 @@ public struct StoredDocument: Sendable, Equatable {
         self.lineRanges = lineRanges
         self.body = body
         self.bodyLines = bodyLines
+        self.sourceOffset = sourceOffset
     }
 
     /// The body's lines as byte ranges of `body`, ready for the normaliser.

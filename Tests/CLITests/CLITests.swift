@@ -74,8 +74,12 @@ import Testing
         }
         // The index now exists; a second search reads it.
         #expect(FileManager.default.fileExists(atPath: index + "/segments_1"))
-        let again = try Self.run(["search", "--json", "--corpus", "/nonexistent", "--index", index, "罗鸣"])
+        let again = try Self.run(["search", "--json", "--corpus", corpus, "--index", index, "罗鸣"])
         #expect(again.status == 0)
+        // Passages are read from the corpus: without it the hits are still listed, with the reason.
+        let lost = try Self.run(["search", "--json", "--corpus", "/nonexistent", "--index", index, "罗鸣"])
+        #expect(lost.status == 0 && lost.stdout.contains("\"doc_id\":\"004_0e00348c40e7e77d#10\""))
+        #expect(lost.stdout.contains("\"snippet_unavailable\":\"004_0e00348c40e7e77d.txt cannot be read back"))
         #expect(again.stdout.contains("\"doc_id\":\"004_0e00348c40e7e77d#10\""))
         // Its byline and credit line are printed after the body: the article's lines are every
         // range it occupies, and the passage found in the credit line lies in one of them.
@@ -289,6 +293,34 @@ import Testing
         let search = try Self.run(["search", "--index", dir.appendingPathComponent("idx").path, "张三"])
         #expect(search.status == 0)
         #expect(search.stdout.hasPrefix("1 article matches"))
+    }
+
+    /// Passages come from the corpus file; one edited since the last `index` is not quoted with
+    /// lines that no longer hold what was indexed: the hit says so, and `index` mends it.
+    @Test func aFileChangedSinceIndexingIsShownWithoutPassagesAndANote() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = dir.appendingPathComponent("corpus"), index = dir.appendingPathComponent("idx").path
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        let file = corpus.appendingPathComponent("issue.txt")
+        try Data("□ 张三\n\n政协委员履职尽责。\n".utf8).write(to: file)
+        let arguments = ["search", "--corpus", corpus.path, "--index", index, "履职"]
+        let first = try Self.run(arguments)
+        #expect(first.status == 0)
+        #expect(first.stdout.contains("line 3: …政协委员[履职]尽责。…"), "\(first.stdout)")
+        try Data("□ 张三\n\n新的一行。\n政协委员履职尽责，再次。\n".utf8).write(to: file)
+        let stale = try Self.run(arguments)
+        #expect(stale.status == 0)
+        #expect(stale.stdout.contains("(no passage: issue.txt changed since it was indexed; run `committee-search index`)"), "\(stale.stdout)")
+        #expect(!stale.stdout.contains("line 3"))
+        let json = try Self.run(arguments + ["--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let hit = try #require((object["hits"] as? [[String: Any]])?.first)
+        #expect(hit["snippet_unavailable"] as? String == "issue.txt changed since it was indexed; run `committee-search index`")
+        #expect(try Self.run(["index", "--corpus", corpus.path, "--index", index]).status == 0)
+        let mended = try Self.run(arguments)
+        #expect(mended.stdout.contains("line 4: …政协委员[履职]尽责，再次。…"), "\(mended.stdout)")
+        #expect(!mended.stdout.contains("no passage"))
     }
 }
 
