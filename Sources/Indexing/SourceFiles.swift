@@ -92,12 +92,17 @@ public final class SourceFiles {
     /// the long way (no offset, a stamp that differs or is too recent to trust, a short read).
     private func trustedLines(_ document: StoredDocument, _ indexed: IndexedFile) -> String? {
         guard let offset = document.sourceOffset, let first = document.bodyLines.first?.number, let last = document.bodyLines.last?.number,
-            last >= first, indexed.changed != 0, indexed.changed < indexed.stampsTrustedBefore,
-            let stamp = reader.stamp(document.file), stamp.size == indexed.size, stamp.changed == indexed.changed
+            last >= first, indexed.changed != 0, indexed.changed < indexed.stampsTrustedBefore
         else { return nil }
-        let descriptor = open(reader.rootPrefix + document.file, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(reader.rootPrefix + document.file, O_RDONLY | O_CLOEXEC | O_NONBLOCK)  // (a FIFO: no wait)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
+        // The stamp of the file opened, not of the path a moment before: a file renamed into
+        // place between a `stat` and the `open` would be read on the old one's word.
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        let stamp = FileStamp(info)
+        guard info.st_mode & S_IFMT == S_IFREG, stamp.size == indexed.size, stamp.changed == indexed.changed else { return nil }
         // Read on from the first body line until the last one has ended (or the file has).
         let wanted = last - first + 1
         var region: [UInt8] = []
