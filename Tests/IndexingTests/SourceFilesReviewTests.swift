@@ -214,4 +214,34 @@ import Testing
         indexed.changed = 0  // unknown
         #expect(SourceFiles(root: corpus).withBody(stored, indexed: indexed) == .failure(.changed(path: "a.txt")))
     }
+
+    /// A record as format 6 wrote it ends after the body's lines, without the offset (the format-6
+    /// segment test relabels a format-7 segment, whose records all end with the offset's 0).
+    @Test func aFormat6RecordWithoutTheOffsetDecodes() throws {
+        let document = StoredDocument(
+            key: "a#0", file: "a.txt", title: "标题", subtitle: nil, titleIsDerived: false, author: "张三", affiliation: nil,
+            lineStart: 3, lineEnd: 4, lineRanges: [1...4], body: "政协委员\n履职尽责",
+            bodyLines: [.init(number: 3, standsAlone: false), .init(number: 4, standsAlone: false)])
+        var writer = BinaryWriter()
+        document.encode(into: &writer)
+        #expect(writer.bytes.last == 0)  // the offset + 1 of a document without one
+        let format6 = Array(writer.bytes.dropLast())
+        let decoded = try format6.withUnsafeBytes { bytes in
+            var reader = BinaryReader(bytes, file: "test")
+            let decoded = try StoredDocument.decode(from: &reader)
+            #expect(reader.isAtEnd)
+            return decoded
+        }
+        #expect(decoded == document)
+        var located = document
+        located.body = ""
+        located.sourceOffset = 1234
+        var again = BinaryWriter()
+        located.encode(into: &again)
+        let round = try again.bytes.withUnsafeBytes { bytes in
+            var reader = BinaryReader(bytes, file: "test")
+            return try StoredDocument.decode(from: &reader)
+        }
+        #expect(round == located && !round.hasBody)
+    }
 }
