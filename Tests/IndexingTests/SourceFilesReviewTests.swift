@@ -244,4 +244,45 @@ import Testing
         }
         #expect(round == located && !round.hasBody)
     }
+
+    /// A file is hashed (`scan`) before it is analysed (`forEachWindow` opens it again). One
+    /// rewritten in between is indexed as it is then, but recorded with the hash of what was
+    /// scanned: put back as scanned, it hashes as recorded, and the hashed path quoted the lines
+    /// the index numbered in the other text (and the next update took it as unchanged, keeping
+    /// the other text's articles).
+    @Test func aFileRewrittenBetweenItsScanAndItsAnalysisIsNotQuotedWithTheOtherTextsLines() throws {
+        let (dir, corpus) = try IndexWriterTests.emptyCorpus()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = corpus.appendingPathComponent("a.txt"), b = corpus.appendingPathComponent("b.txt")
+        let scanned = "□ 孙立新\n\n政协委员履职尽责，\n读书学习。\n"
+        let analysed = "□ 孙立新\n\n新增的第一行。\n协商议政，建言资政。\n"
+        try "□ 赵国华\n\n围绕中心服务大局。\n".write(to: a, atomically: true, encoding: .utf8)
+        try scanned.write(to: b, atomically: true, encoding: .utf8)
+        let directory = IndexDirectory(url: dir.appendingPathComponent("idx"))
+        let writer = IndexWriter(directory: directory, corpus: corpus)
+        writer.threads = 1  // a.txt, then b.txt, on one worker
+        nonisolated(unsafe) var rewritten = false
+        writer.progress = { _ in
+            // a.txt is done; b.txt was scanned with every file, and is read next.
+            guard !rewritten else { return }
+            rewritten = true
+            try? analysed.write(to: b, atomically: true, encoding: .utf8)
+        }
+        _ = try writer.update()
+        #expect(rewritten)
+        let snapshot = try directory.open(analyzerVersion: Analyzer.version)
+        let d = try #require((0..<snapshot.documentCount).first { (try? snapshot.filePath(DocID($0))) == "b.txt" })
+        #expect(try snapshot.document(DocID(d)).bodyLines.map(\.number) == [3, 4])  // analysed: the new text
+        // While the file is what was analysed, its lines are quoted.
+        let now = SourceFiles(root: corpus).withBody(try snapshot.document(DocID(d)), indexed: snapshot.sourceFile(DocID(d)))
+        #expect(now.map(\.body) == .success("新增的第一行。\n协商议政，建言资政。"))
+        // Put back as scanned: not what was analysed, so no passage (not lines 3-4 of this text).
+        try scanned.write(to: b, atomically: true, encoding: .utf8)
+        let back = SourceFiles(root: corpus).withBody(try snapshot.document(DocID(d)), indexed: snapshot.sourceFile(DocID(d)))
+        #expect(back == .failure(.changed(path: "b.txt")), "\(back)")
+        // And the next update sees that the file is not what was indexed.
+        let report = try IndexWriter(directory: directory, corpus: corpus).update()
+        #expect(report.changed == 1, "\(report)")
+        #expect(try directory.open(analyzerVersion: Analyzer.version).postingList("读书", in: .body)?.documentFrequency == 1)
+    }
 }
