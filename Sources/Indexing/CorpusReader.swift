@@ -195,8 +195,12 @@ public struct CorpusReader: Sendable {
         return .success(file)
     }
 
-    /// Calls `body` with the file's text, decoded to UTF-8, a window at a time.
-    public func forEachWindow(_ file: ScannedFile, _ body: (CorpusWindow) throws -> Void) throws -> Result<Void, CorpusWarning> {
+    /// Calls `body` with the file's text, decoded to UTF-8, a window at a time. Returns `file` as
+    /// what was read: the file is opened again after `scan`, so it may have been rewritten in
+    /// between; then the size and hash are those of the bytes read (what the windows hold) and the
+    /// time is 0 (unknown: never trusted, the next update reads it again).
+    @discardableResult
+    public func forEachWindow(_ file: ScannedFile, _ body: (CorpusWindow) throws -> Void) throws -> Result<ScannedFile, CorpusWarning> {
         let handle: FileHandle
         switch open(file.path) {
         case .success(let h): handle = h
@@ -217,8 +221,10 @@ public struct CorpusReader: Sendable {
                 try body(CorpusWindow(path: file.path, bytes: piece, firstLine: line))
                 line += Self.lineBreaks(in: piece)
             }
-            return .success(())
+            return .success(Self.asRead(file, size: raw.count, hash: ContentHash.fnv1a64(raw)))
         }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var size = 0
         var pending: [UInt8] = []
         var line = 1
         var offset = 0  // of pending's first byte in the file
@@ -229,7 +235,11 @@ public struct CorpusReader: Sendable {
                 return .failure(CorpusWarning(path: file.path, reason: "cannot be read (\(error.localizedDescription))"))
             }
             let atEnd = data == nil || data!.isEmpty
-            if let data { pending += data }
+            if let data {
+                pending += data
+                hash = ContentHash.fnv1a64(pending[(pending.count - data.count)...], seed: hash)  // (before the BOM goes)
+                size += data.count
+            }
             if first && pending.starts(with: [0xEF, 0xBB, 0xBF]) {
                 pending.removeFirst(3)
                 offset = 3
@@ -237,7 +247,7 @@ public struct CorpusReader: Sendable {
             first = false
             if atEnd {
                 if !pending.isEmpty { try body(CorpusWindow(path: file.path, bytes: pending, firstLine: line, fileOffset: offset)) }
-                return .success(())
+                return .success(Self.asRead(file, size: size, hash: hash))
             }
             if pending.count >= windowSize, let cut = Self.blankLineCut(pending) {
                 let window = Array(pending[..<cut])
@@ -247,6 +257,17 @@ public struct CorpusReader: Sendable {
                 pending.removeFirst(cut)
             }
         }
+    }
+
+    /// `file` as `forEachWindow` read it: itself when the bytes are those scanned, else with the
+    /// size and hash of the bytes read and an unknown time.
+    private static func asRead(_ file: ScannedFile, size: Int, hash: UInt64) -> ScannedFile {
+        guard size != file.size || hash != file.contentHash else { return file }
+        var read = file
+        read.size = size
+        read.contentHash = hash
+        read.changed = 0
+        return read
     }
 
     /// The whole file, read once: what `scan` says of it, and its text decoded to UTF-8 (what

@@ -419,13 +419,28 @@ final class SegmentWorker: @unchecked Sendable {
                 first = 0
             }
         }
-        if case .failure(let warning) = outcome {
+        let read: ScannedFile
+        switch outcome {
+        case .failure(let warning):
             skipped.append(warning.description)
             return
+        case .success(let r): read = r
+        }
+        // Recorded as read (rewritten since it was scanned: the bytes the articles come from, time
+        // unknown), so that what the commit point says of the file is what its articles are from.
+        if read != file {
+            func asRead(_ entry: inout Manifest.SourceFile) {
+                guard entry.path == file.path else { return }  // (parts flushed before the end)
+                entry.size = read.size
+                entry.contentHash = read.contentHash
+                entry.changed = read.changed
+            }
+            for i in entries.indices { asRead(&entries[i]) }
+            for i in pending.indices { asRead(&pending[i]) }
         }
         pending.append(Manifest.SourceFile(
-            path: file.path, size: file.size, contentHash: file.contentHash, segment: "",
-            firstDocument: first, documentCount: builder.documentCount - first, changed: file.changed))
+            path: file.path, size: read.size, contentHash: read.contentHash, segment: "",
+            firstDocument: first, documentCount: builder.documentCount - first, changed: read.changed))
         articles += ordinal
         bytes += file.size
         tracker.fileDone(articles: ordinal, bytes: file.size)

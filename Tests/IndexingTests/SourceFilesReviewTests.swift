@@ -250,17 +250,24 @@ import Testing
     /// scanned: put back as scanned, it hashes as recorded, and the hashed path quoted the lines
     /// the index numbered in the other text (and the next update took it as unchanged, keeping
     /// the other text's articles).
-    @Test func aFileRewrittenBetweenItsScanAndItsAnalysisIsNotQuotedWithTheOtherTextsLines() throws {
+    /// (`long`: the analysed text is read in windows and flushed into several segments.)
+    @Test(arguments: [false, true])
+    func aFileRewrittenBetweenItsScanAndItsAnalysisIsNotQuotedWithTheOtherTextsLines(long: Bool) throws {
         let (dir, corpus) = try IndexWriterTests.emptyCorpus()
         defer { try? FileManager.default.removeItem(at: dir) }
         let a = corpus.appendingPathComponent("a.txt"), b = corpus.appendingPathComponent("b.txt")
         let scanned = "□ 孙立新\n\n政协委员履职尽责，\n读书学习。\n"
         let analysed = "□ 孙立新\n\n新增的第一行。\n协商议政，建言资政。\n"
+            + (long ? (0..<400).map { "\n□ 作者\($0)号\n\n第\($0)篇文章的正文，政协委员履职尽责。\n" }.joined() : "")
         try "□ 赵国华\n\n围绕中心服务大局。\n".write(to: a, atomically: true, encoding: .utf8)
         try scanned.write(to: b, atomically: true, encoding: .utf8)
         let directory = IndexDirectory(url: dir.appendingPathComponent("idx"))
         let writer = IndexWriter(directory: directory, corpus: corpus)
         writer.threads = 1  // a.txt, then b.txt, on one worker
+        if long {
+            writer.reader.windowSize = 4096
+            writer.memoryBudget = 100_000
+        }
         nonisolated(unsafe) var rewritten = false
         writer.progress = { _ in
             // a.txt is done; b.txt was scanned with every file, and is read next.
@@ -271,6 +278,10 @@ import Testing
         _ = try writer.update()
         #expect(rewritten)
         let snapshot = try directory.open(analyzerVersion: Analyzer.version)
+        if long { #expect(snapshot.segmentReaders.count > 2) }
+        for d in 0..<snapshot.documentCount where try snapshot.filePath(DocID(d)) == "b.txt" {
+            #expect(snapshot.sourceFile(DocID(d))?.contentHash == ContentHash.fnv1a64(Array(analysed.utf8)))
+        }
         let d = try #require((0..<snapshot.documentCount).first { (try? snapshot.filePath(DocID($0))) == "b.txt" })
         #expect(try snapshot.document(DocID(d)).bodyLines.map(\.number) == [3, 4])  // analysed: the new text
         // While the file is what was analysed, its lines are quoted.
