@@ -30,7 +30,10 @@ enum BitPacking {
     }
 
     /// Reads `count` values of `width` bits from `source` into `destination`; the caller has
-    /// checked that `byteCount(count:width:)` bytes are readable.
+    /// checked that `byteCount(count:width:)` bytes are readable (nothing past them is read).
+    /// Each value is one unaligned 8-byte load, shift and mask (a value of up to 32 bits starts
+    /// at most 7 bits into its first byte: 39 bits); the last values, whose 8 bytes would reach
+    /// past the packed ones, are gathered a byte at a time.
     @inline(__always)
     static func unpack(_ source: UnsafeRawPointer, count: Int, width: Int, into destination: UnsafeMutablePointer<UInt32>) {
         guard width > 0 else {
@@ -38,18 +41,32 @@ enum BitPacking {
             return
         }
         let mask: UInt64 = width == 32 ? 0xFFFF_FFFF : (1 << UInt64(width)) - 1
-        var accumulator: UInt64 = 0
-        var bits = 0
-        var p = 0
-        for i in 0..<count {
-            while bits < width {
-                accumulator |= UInt64(source.load(fromByteOffset: p, as: UInt8.self)) << UInt64(bits)
-                p += 1
-                bits += 8
+        let bytes = byteCount(count: count, width: width)
+        var i = 0
+        if bytes >= 8 {
+            // Value i's load starts at byte (i·width)/8, which must be ≤ bytes − 8.
+            let fast = min(count, ((bytes - 8) * 8 + 7) / width + 1)
+            var bit = 0
+            while i < fast {
+                let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))
+                destination[i] = UInt32(truncatingIfNeeded: (word &>> UInt64(bit & 7)) & mask)
+                bit &+= width
+                i &+= 1
             }
-            destination[i] = UInt32(truncatingIfNeeded: accumulator & mask)
-            accumulator >>= UInt64(width)
-            bits -= width
+        }
+        while i < count {
+            let bit = i * width
+            var at = bit >> 3
+            let last = (bit + width - 1) >> 3
+            var word: UInt64 = 0
+            var shift: UInt64 = 0
+            while at <= last {
+                word |= UInt64(source.load(fromByteOffset: at, as: UInt8.self)) << shift
+                shift += 8
+                at += 1
+            }
+            destination[i] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+            i += 1
         }
     }
 }

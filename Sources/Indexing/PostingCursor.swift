@@ -138,14 +138,21 @@ public final class PostingCursor {
         at += 1
         guard tfWidth <= 32, at + BitPacking.byteCount(count: n, width: tfWidth) <= end else { throw file.damaged("a postings block out of range") }
         BitPacking.unpack(base + at, count: n, width: tfWidth, into: frequencies)
+        // Every delta but the list's first must be positive (ids strictly ascending): checked as
+        // the least delta, not a branch per posting. The sum cannot overflow (at most 128 deltas
+        // below 2^32); ascending, the last id bounds all of them (checked below).
         var previous: UInt64 = b == 0 ? 0 : UInt64(skip(b - 1, 0))
-        for i in 0..<n {
-            let delta = UInt64(ids[i])
-            guard delta > 0 || (b == 0 && i == 0) else { throw file.damaged("postings out of order") }
-            previous += delta
+        var least: UInt32 = b == 0 ? 1 : ids[0]
+        previous &+= UInt64(ids[0])
+        ids[0] = UInt32(truncatingIfNeeded: previous)
+        for i in 1..<n {
+            let delta = ids[i]
+            least = min(least, delta)
+            previous &+= UInt64(delta)
             ids[i] = UInt32(truncatingIfNeeded: previous)
-            frequencies[i] &+= 1
         }
+        guard least > 0 else { throw file.damaged("postings out of order") }
+        for i in 0..<n { frequencies[i] &+= 1 }
         guard previous < UInt64(documentCount) else { throw file.damaged("a posting names document \(previous) of \(documentCount)") }
         guard blockCount == 1 || previous == UInt64(skip(b, 0)) else { throw file.damaged("a skip entry disagrees with its postings block") }
         block = b
