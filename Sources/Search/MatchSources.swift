@@ -52,6 +52,10 @@ final class FieldSource {
         buffers = Array(repeating: [], count: phrase.count)
     }
 
+    /// A term's postings cursor (nil for a phrase), for a caller that moves it directly: `doc`
+    /// above then stays behind, so such a caller must not use this source's other members.
+    var termCursor: PostingCursor? { isPhrase ? nil : cursors[0] }
+
     /// How often the matcher occurs in the current document.
     var termFrequency: Int { isPhrase ? phraseFrequency : first.with { $0.termFrequency } }
 

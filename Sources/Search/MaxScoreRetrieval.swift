@@ -236,6 +236,9 @@ struct MaxScoreRetrieval {
             for i in essential..<ordered.count { next[i] = try ordered[i].with { try $0.nextMatch(atLeast: 0) } }
             var clauseScores = [Double](repeating: 0, count: clauseCount)
             var clauseMatched = [Bool](repeating: false, count: clauseCount)
+            /// The block-max bound summed over every plan, which holds for documents from
+            /// `blockFrom` to `blockUpto` (each plan's bound is the same there).
+            var blockFrom = Int.max, blockUpto = -1, blockSum = 0.0
 
             while essential < ordered.count {
                 var doc = PostingCursor.end
@@ -244,20 +247,27 @@ struct MaxScoreRetrieval {
                 // Block-max: when the blocks around `doc` cannot reach the top k together, no
                 // document up to the first block end can; skip there without scoring.
                 if collector.isFull {
-                    var bound = proximityMaximum
-                    var upto = PostingCursor.end
-                    for plan in everyPlan {
-                        let b = plan.with { $0.blockBound(at: doc) }
-                        bound += b.bound
-                        upto = min(upto, b.lastDoc)
+                    if doc < blockFrom || doc > blockUpto {
+                        // Each plan's bound holds (and is cached) from `doc` to its last document:
+                        // their sum holds to the least of them.
+                        var bound = proximityMaximum
+                        var upto = PostingCursor.end
+                        for plan in everyPlan {
+                            let b = plan.with { $0.blockBound(at: doc) }
+                            bound += b.bound
+                            upto = min(upto, b.lastDoc)
+                        }
+                        blockFrom = doc
+                        blockUpto = upto
+                        blockSum = bound
                     }
+                    let bound = blockSum, upto = blockUpto
                     if !canEnter(bound) {
                         for i in essential..<ordered.count where next[i] <= upto { next[i] = try ordered[i].with { try $0.nextMatch(atLeast: upto + 1) } }
                         continue
                     }
                 }
                 if admits.contains(doc) {
-                    for plan in everyPlan { plan.with { $0.isMatched = false } }
                     // `partial`: the terms scored so far; `phrases`: a bound of their plans' phrases.
                     var partial = 0.0, phrases = 0.0
                     for i in essential..<ordered.count where next[i] == doc {
@@ -280,7 +290,7 @@ struct MaxScoreRetrieval {
                     if possible {
                         // Phrases (positions) only while the document can still enter with them.
                         if phrases > 0 && canEnter(partial + phrases + extra) {
-                            for plan in ordered { partial += try plan.with { $0.isMatched ? try $0.addPhrases(doc) : 0 } }
+                            for plan in ordered { partial += try plan.with { $0.isMatched(doc) ? try $0.addPhrases(doc) : 0 } }
                         } else if phrases > 0 {
                             possible = false
                         }
@@ -302,7 +312,7 @@ struct MaxScoreRetrieval {
                         }
                         for plan in everyPlan {
                             plan.with { plan in
-                                guard plan.isMatched else { return }
+                                guard plan.isMatched(doc) else { return }
                                 if plan.decides { clauseMatched[plan.clause] = true }
                                 for value in plan.contributions { clauseScores[plan.clause] += value }
                             }
@@ -362,14 +372,19 @@ struct MaxScoreRetrieval {
 struct LiveDocuments {
     let deleted: [Range<Int>]
     let allowed: [Bool]?
+    /// No deletions and no filters: every document.
+    private let all: Bool
     private var next = 0
 
     init(deleted: [Range<Int>], allowed: [Bool]?) {
         self.deleted = deleted
         self.allowed = allowed
+        all = deleted.isEmpty && allowed == nil
     }
 
+    @inline(__always)
     mutating func contains(_ doc: Int) -> Bool {
+        if all { return true }
         while next < deleted.count && deleted[next].upperBound <= doc { next += 1 }
         if next < deleted.count && deleted[next].contains(doc) { return false }
         return allowed?[doc] ?? true

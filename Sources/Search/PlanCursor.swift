@@ -9,10 +9,33 @@ final class PlanCursor {
     let clause: Int
     /// Whether the plan's match is its clause's (else it only adds to documents the clause matched).
     let decides: Bool
-    /// Whether the plan matched the document being scored (set by `scoreTerms`, which the caller
-    /// runs once `nextMatch` or `matches` found the plan there; reset by the caller for each
-    /// document).
-    @exclusivity(unchecked) var isMatched = false
+    /// The last document `scoreTerms` scored (−1 before any): the plan matched it. Documents
+    /// are scored in ascending order, so no per-document reset is needed.
+    @exclusivity(unchecked) private var scoredDoc = -1
+
+    /// Whether the plan matched `doc` (the document being scored): `scoreTerms` ran for it, which
+    /// the caller does once `nextMatch` or `matches` found the plan there.
+    @inline(__always)
+    func isMatched(_ doc: Int) -> Bool { scoredDoc == doc }
+
+    /// One field's term of a plan whose only required matcher is its only scored one, a term
+    /// (the common shape: a word): its cursor, moved directly, and what scoring it needs.
+    private struct Term {
+        let cursor: Unmanaged<PostingCursor>
+        let factor: Double
+        let norm: BM25.LengthNorm
+        let lengths: FieldLengths
+        /// Its index in `contributions` (and `scored`).
+        let slot: Int
+    }
+    /// Non-empty for that shape: then `nextMatch`, `matches`, `scoreTerms` and `blockBound` work
+    /// on the cursors alone (the sources' own `doc` is not kept up to date).
+    private let terms: UnsafeMutableBufferPointer<Term>
+    /// Each term cursor's `doc`, kept here as the cursors move (only this plan moves them): read
+    /// from this module, the cursor's own property would pay a dynamic exclusivity check.
+    private let termDocs: UnsafeMutablePointer<Int>
+    /// Whether the plan takes the single-term path (for tests).
+    var isSingleTerm: Bool { !terms.isEmpty }
     /// The required matchers' sources, matcher after matcher: matcher r's fields are
     /// `requiredSources[requiredStarts[r]..<requiredStarts[r + 1]]` (flat, so the hot loop
     /// copies no arrays).
@@ -69,9 +92,33 @@ final class PlanCursor {
             if let entry, entry.with({ $0.isPhrase }) { phrases.append((i, entry)) }
         }
         self.phrases = phrases
+        // The single-term shape: one required matcher, which is the one scored, not a phrase.
+        var single: [Term] = []
+        if required.count == 1, minimumMatch == 1, scored.count == 1, phrases.isEmpty {
+            var r = 0
+            for (slot, entry) in scored[0].enumerated() {
+                guard let source = entry else { continue }
+                guard r < required[0].count, required[0][r].object === source, let cursor = source.termCursor else {
+                    single = []
+                    break
+                }
+                r += 1
+                let f = Int(source.field.rawValue)
+                single.append(Term(cursor: .passUnretained(cursor), factor: source.factor, norm: norms[f], lengths: lengths[f], slot: slot))
+            }
+            if r != required[0].count { single = [] }
+        }
+        terms = .allocate(capacity: single.count)
+        _ = terms.initialize(from: single)
+        termDocs = .allocate(capacity: single.count)
+        termDocs.initialize(repeating: -1, count: single.count)
     }
 
-    deinit { contributions.deallocate() }
+    deinit {
+        contributions.deallocate()
+        terms.deallocate()
+        termDocs.deallocate()
+    }
 
     @exclusivity(unchecked) private var blockBound = 0.0
     @exclusivity(unchecked) private var blockEnd = -1
@@ -83,6 +130,23 @@ final class PlanCursor {
         if doc >= blockStart && doc <= blockEnd { return (blockBound, blockEnd) }
         var bound = 0.0
         var last = PostingCursor.end
+        if !terms.isEmpty {
+            // As `FieldSource.blockBounds` for a term, on its cursor.
+            for k in terms.indices {
+                let t = terms[k], at = termDocs[k]
+                if at == PostingCursor.end { continue }
+                let found: (lastDoc: Int, maxTermFrequency: UInt32, minFieldLength: UInt32)? =
+                    at > doc ? (at - 1, 0, UInt32.max) : t.cursor._withUnsafeGuaranteedRef { $0.blockBounds(at: doc) }
+                guard let b = found else { continue }
+                last = min(last, b.lastDoc)
+                guard b.maxTermFrequency > 0 else { continue }
+                bound += t.factor * t.norm.tfNorm(termFrequency: Double(b.maxTermFrequency), fieldLength: Double(b.minFieldLength))
+            }
+            blockStart = doc
+            blockEnd = last
+            blockBound = bound
+            return (bound, last)
+        }
         for case let entry? in scored {
             let source = entry.object
             guard let b = source.blockBounds(at: doc) else { continue }
@@ -116,6 +180,10 @@ final class PlanCursor {
 
     /// Moves to the first document ≥ `target` where the plan matches, and returns it.
     func nextMatch(atLeast target: Int) throws -> Int {
+        if !terms.isEmpty {
+            matchDoc = try nextTermDoc(target)
+            return matchDoc
+        }
         var candidate = target
         if minimumMatch == requiredCount {
             // Every required matcher: leapfrog.
@@ -153,11 +221,32 @@ final class PlanCursor {
     /// already found its next match past `doc` does not match it.
     func matches(_ doc: Int) throws -> Bool {
         if matchDoc >= doc { return matchDoc == doc }
+        if !terms.isEmpty {
+            guard try nextTermDoc(doc) == doc else { return false }
+            matchDoc = doc
+            return true
+        }
         var count = 0
         for r in 0..<requiredCount where try advance(r, to: doc) == doc { count += 1 }
         guard count >= minimumMatch else { return false }
         matchDoc = doc
         return true
+    }
+
+    /// The single-term shape: the first document ≥ `target` where any field holds the term
+    /// (each cursor moved there).
+    @inline(__always)
+    private func nextTermDoc(_ target: Int) throws -> Int {
+        var best = PostingCursor.end
+        for k in terms.indices {
+            var d = termDocs[k]
+            if d < target {
+                d = try terms[k].cursor._withUnsafeGuaranteedRef { try $0.advance(to: target) }
+                termDocs[k] = d
+            }
+            best = min(best, d)
+        }
+        return best
     }
 
     /// The scored phrases (index in `scored`, source), and whether `scoreTerms` left them for
@@ -176,6 +265,27 @@ final class PlanCursor {
     /// marks the plan matched; its phrases (positions) wait for `addPhrases`, for a document that
     /// can still enter. Returns the terms' sum and a bound of what the phrases can add.
     func scoreTerms(_ doc: Int) throws -> (terms: Double, phrases: Double) {
+        scoredDoc = doc
+        if !terms.isEmpty {
+            // The same values and sum as below: a field the segment lacks adds +0 there (its
+            // contribution stays 0), which leaves a sum that starts at +0 unchanged.
+            var sum = 0.0
+            for k in terms.indices {
+                let t = terms[k]
+                var d = termDocs[k]
+                if d < doc {
+                    d = try t.cursor._withUnsafeGuaranteedRef { try $0.advance(to: doc) }
+                    termDocs[k] = d
+                }
+                let value = d == doc
+                    ? t.factor * t.norm.tfNorm(termFrequency: Double(t.cursor._withUnsafeGuaranteedRef { $0.termFrequency }), fieldLength: Double(t.lengths[doc]))
+                    : 0
+                contributions[t.slot] = value
+                sum += value
+            }
+            self.sum = sum
+            return (sum, 0)
+        }
         var sum = 0.0
         for i in scored.indices {
             var value = 0.0
@@ -190,7 +300,6 @@ final class PlanCursor {
             sum += value
         }
         self.sum = sum
-        isMatched = true
         phrasesPending = !phrases.isEmpty
         return (sum, phrasesPending ? try pendingPhraseBound(doc) : 0)
     }
