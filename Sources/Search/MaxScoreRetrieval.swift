@@ -193,7 +193,7 @@ struct MaxScoreRetrieval {
     /// that got one.
     func topK(_ k: Int) throws -> (hits: [(score: Double, doc: DocID)], bonuses: [Int: Double]) {
         let plans = try bind()
-        var collector = TopKCollector(k: k, precedes: snapshot.precedes)
+        var collector = TopKCollector(k: k, places: snapshot.corpusPlaces)
         guard k > 0 else { return ([], [:]) }
         let proximity = try ProximityContext(searcher, clauses, bodyFrequency: { try terms.documentFrequency($0, .body) })
         let proximityMaximum = proximity?.maximum ?? 0

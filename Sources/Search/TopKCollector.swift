@@ -6,19 +6,38 @@ import Indexing
 public struct TopKCollector {
     public let k: Int
     private var heap: [(score: Double, doc: DocID)] = []
-    private let precedes: (DocID, DocID) -> Bool
+    /// Corpus order: a function, or (nil) `places` compared.
+    private let precedes: ((DocID, DocID) -> Bool)?
+    private let places: [UInt64]
 
     public init(k: Int, precedes: @escaping (DocID, DocID) -> Bool = { $0 < $1 }) {
         precondition(k >= 0)
         self.k = k
         self.precedes = precedes
+        places = []
+        heap.reserveCapacity(k)
+    }
+
+    /// Corpus order as `places[doc.index]` ascending (`IndexSnapshot.corpusPlaces`): ties are
+    /// broken with no call per comparison.
+    public init(k: Int, places: [UInt64]) {
+        precondition(k >= 0)
+        self.k = k
+        precedes = nil
+        self.places = places
         heap.reserveCapacity(k)
     }
 
     /// Whether `a` ranks below `b` (lower score, or same score and later in corpus order).
     @inline(__always)
     func worse(_ a: (score: Double, doc: DocID), _ b: (score: Double, doc: DocID)) -> Bool {
-        a.score < b.score || (a.score == b.score && precedes(b.doc, a.doc))
+        a.score < b.score || (a.score == b.score && earlier(b.doc, a.doc))
+    }
+
+    @inline(__always)
+    private func earlier(_ a: DocID, _ b: DocID) -> Bool {
+        if let precedes { return precedes(a, b) }
+        return places[a.index] < places[b.index]
     }
 
     /// Whether k documents are held.
