@@ -148,12 +148,13 @@ final class PlanCursor {
             return (bound, last)
         }
         for case let entry? in scored {
-            let source = entry.object
-            guard let b = source.blockBounds(at: doc) else { continue }
-            last = min(last, b.lastDoc)
-            guard b.maxTermFrequency > 0 else { continue }
-            bound += source.factor * norms[Int(source.field.rawValue)].tfNorm(
-                termFrequency: Double(b.maxTermFrequency), fieldLength: Double(b.minFieldLength))
+            entry.with { source in
+                guard let b = source.blockBounds(at: doc) else { return }
+                last = min(last, b.lastDoc)
+                guard b.maxTermFrequency > 0 else { return }
+                bound += source.factor * norms[Int(source.field.rawValue)].tfNorm(
+                    termFrequency: Double(b.maxTermFrequency), fieldLength: Double(b.minFieldLength))
+            }
         }
         blockStart = doc
         blockEnd = last
