@@ -193,7 +193,9 @@ struct MaxScoreRetrieval {
     /// that got one.
     func topK(_ k: Int) throws -> (hits: [(score: Double, doc: DocID)], bonuses: [Int: Double]) {
         let plans = try bind()
-        var collector = TopKCollector(k: k, places: snapshot.corpusPlaces)
+        let places = snapshot.corpusPlaces
+        var collector = TopKCollector(k: k, places: places)
+        let ascending = AscendingSegments.flags(snapshot)
         guard k > 0 else { return ([], [:]) }
         let proximity = try ProximityContext(searcher, clauses, bodyFrequency: { try terms.documentFrequency($0, .body) })
         let proximityMaximum = proximity?.maximum ?? 0
@@ -239,6 +241,9 @@ struct MaxScoreRetrieval {
             /// The block-max bound summed over every plan, which holds for documents from
             /// `blockFrom` to `blockUpto` (each plan's bound is the same there).
             var blockFrom = Int.max, blockUpto = -1, blockSum = 0.0
+            /// In a segment whose places ascend with ids: the place of a document already
+            /// collected, below those of all documents still to come (0: none yet).
+            var placeFloor: UInt64 = 0
 
             while essential < ordered.count {
                 var doc = PostingCursor.end
@@ -325,7 +330,16 @@ struct MaxScoreRetrieval {
                         }
                         let bonus = try proximityCursors?.bonus(doc) ?? 0
                         if bonus > 0 { bonuses[base + doc] = bonus }
-                        collector.collect(DocID(base + doc), score: score + bonus)
+                        if ascending[s] {
+                            // A tie with the last entry, later in corpus order than a document
+                            // already compared, loses: no place to look up (a likely cache miss).
+                            if placeFloor == 0 || !collector.certainlyRejects(score + bonus, placeAbove: placeFloor) {
+                                collector.collect(DocID(base + doc), score: score + bonus)
+                                placeFloor = places[base + doc]
+                            }
+                        } else {
+                            collector.collect(DocID(base + doc), score: score + bonus)
+                        }
                         if collector.isFull { entry = Self.entryLimit(threshold: collector.threshold) }
                         updateEssential()
                     }

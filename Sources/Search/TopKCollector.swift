@@ -46,6 +46,15 @@ public struct TopKCollector {
     /// The score a new document must beat to enter (−∞ until k are held).
     public var threshold: Double { heap.count < k ? -.infinity : heap[0].score }
 
+    /// Whether a document with `score`, whose corpus place is above `floor`, certainly cannot
+    /// enter (compared by places only): k are held and the last of them scores more, or as much
+    /// and no later than `floor` in corpus order.
+    @inline(__always)
+    func certainlyRejects(_ score: Double, placeAbove floor: UInt64) -> Bool {
+        guard precedes == nil, k > 0, heap.count >= k else { return false }
+        return score < heap[0].score || (score == heap[0].score && places[heap[0].doc.index] <= floor)
+    }
+
     public mutating func collect(_ doc: DocID, score: Double) {
         guard k > 0 else { return }
         let entry = (score: score, doc: doc)

@@ -38,6 +38,19 @@ import Testing
         }
     }
 
+    /// Ties with the collector's last entry are settled without places in segments whose places
+    /// ascend: the test index has such segments (its many tied scores go through that path).
+    @Test func someSegmentsAscend() {
+        let snapshot = MaxScoreTests.snapshot
+        let flags = AscendingSegments.flags(snapshot)
+        #expect(flags.count == snapshot.segmentReaders.count && flags.contains(true), "\(flags)")
+        let places = snapshot.corpusPlaces
+        for (s, ascending) in flags.enumerated() where ascending {
+            let base = snapshot.base(ofSegment: s)
+            for d in base..<(base + snapshot.segmentReaders[s].documentCount - 1) { #expect(places[d] < places[d + 1]) }
+        }
+    }
+
     @Test(arguments: [
         BM25(), BM25(titleBoost: 0, phraseBoost: 0), BM25(titleBoost: 0, phraseBoost: 0, gramBoost: 0), BM25(k1: 2.0, b: 1.0, titleBoost: 2.5),
     ])
