@@ -215,6 +215,10 @@ struct MaxScoreRetrieval {
             let ordered = live.filter(\.decides).sorted { $0.upperBound < $1.upperBound }.map(Borrowed.init)
             guard !ordered.isEmpty else { continue }
             let everyPlan = live.map(Borrowed.init)
+            // Every plan single-term and deciding, at most one per clause (in clause order): a
+            // clause's exact score is its plan's sum (the same terms from 0 in the same order).
+            let sumsAreScores = live.allSatisfy { $0.isSingleTerm && $0.decides }
+                && zip(live, live.dropFirst()).allSatisfy { $0.clause < $1.clause }
             var prefix = [0.0]
             var sum = 0.0
             for plan in ordered {
@@ -311,22 +315,30 @@ struct MaxScoreRetrieval {
                     if possible && canEnter(partial + proximityMaximum) {
                         // The exact score, summed as the exhaustive evaluator sums it: clause by
                         // clause, each clause's plans in order.
-                        for c in 0..<clauseCount {
-                            clauseScores[c] = 0
-                            clauseMatched[c] = false
-                        }
-                        for plan in everyPlan {
-                            plan.with { plan in
-                                guard plan.isMatched(doc) else { return }
-                                if plan.decides { clauseMatched[plan.clause] = true }
-                                for value in plan.contributions { clauseScores[plan.clause] += value }
-                            }
-                        }
                         var score = 0.0
-                        if clauseCount == 1 {
-                            score = clauseScores[0]
+                        if sumsAreScores {
+                            for plan in everyPlan {
+                                plan.with { plan in
+                                    if plan.isMatched(doc) { score += plan.sum }
+                                }
+                            }
                         } else {
-                            for c in 0..<clauseCount where clauseMatched[c] { score += clauseScores[c] }
+                            for c in 0..<clauseCount {
+                                clauseScores[c] = 0
+                                clauseMatched[c] = false
+                            }
+                            for plan in everyPlan {
+                                plan.with { plan in
+                                    guard plan.isMatched(doc) else { return }
+                                    if plan.decides { clauseMatched[plan.clause] = true }
+                                    for value in plan.contributions { clauseScores[plan.clause] += value }
+                                }
+                            }
+                            if clauseCount == 1 {
+                                score = clauseScores[0]
+                            } else {
+                                for c in 0..<clauseCount where clauseMatched[c] { score += clauseScores[c] }
+                            }
                         }
                         let bonus = try proximityCursors?.bonus(doc) ?? 0
                         if bonus > 0 { bonuses[base + doc] = bonus }
