@@ -34,8 +34,8 @@ public final class PostingCursor {
     /// The block whose positions are decoded (−1: none): every document's position gaps, one
     /// document after another, and where each document's begin.
     @exclusivity(unchecked) private var positionsBlock = -1
-    private var gaps: [UInt32] = []
-    private var gapStarts: [Int] = []
+    @exclusivity(unchecked) private var gaps: [UInt32] = []
+    @exclusivity(unchecked) private var gapStarts: [Int] = []
 
     init(file: MappedFile, documentFrequency: Int, maxTermFrequency: UInt32, minFieldLength: UInt32, documentCount: Int,
          docs: SegmentReader.Storage, positions: SegmentReader.Storage) throws {
