@@ -215,9 +215,9 @@ struct MaxScoreRetrieval {
             let ordered = live.filter(\.decides).sorted { $0.upperBound < $1.upperBound }.map(Borrowed.init)
             guard !ordered.isEmpty else { continue }
             let everyPlan = live.map(Borrowed.init)
-            // Every plan single-term and deciding, at most one per clause (in clause order): a
+            // Every plan deciding and without phrases, at most one per clause (in clause order): a
             // clause's exact score is its plan's sum (the same terms from 0 in the same order).
-            let sumsAreScores = live.allSatisfy { $0.isSingleTerm && $0.decides }
+            let sumsAreScores = live.allSatisfy { !$0.hasPhrases && $0.decides }
                 && zip(live, live.dropFirst()).allSatisfy { $0.clause < $1.clause }
             var prefix = [0.0]
             var sum = 0.0

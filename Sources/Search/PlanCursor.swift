@@ -18,24 +18,31 @@ final class PlanCursor {
     @inline(__always)
     func isMatched(_ doc: Int) -> Bool { scoredDoc == doc }
 
-    /// One field's term of a plan whose only required matcher is its only scored one, a term
-    /// (the common shape: a word): its cursor, moved directly, and what scoring it needs.
-    private struct Term {
+    /// A term's source (a term matcher in one field): its postings cursor, moved directly (not
+    /// through its `FieldSource`, whose own `doc` then stays behind and is never read), and what
+    /// scoring it needs. Phrases keep their `FieldSource`.
+    private struct Slot {
         let cursor: Unmanaged<PostingCursor>
         let factor: Double
         let norm: BM25.LengthNorm
         let lengths: FieldLengths
-        /// Its index in `contributions` (and `scored`).
-        let slot: Int
     }
-    /// Non-empty for that shape: then `nextMatch`, `matches`, `scoreTerms` and `blockBound` work
-    /// on the cursors alone (the sources' own `doc` is not kept up to date).
-    private let terms: UnsafeMutableBufferPointer<Term>
-    /// Each term cursor's `doc`, kept here as the cursors move (only this plan moves them): read
-    /// from this module, the cursor's own property would pay a dynamic exclusivity check.
-    private let termDocs: UnsafeMutablePointer<Int>
-    /// Whether the plan takes the single-term path (for tests).
-    var isSingleTerm: Bool { !terms.isEmpty }
+    private let slots: UnsafeMutableBufferPointer<Slot>
+    /// Each slot's cursor's `doc`, kept here as the cursors move (only this plan moves them):
+    /// read from this module, the cursor's own property would pay a dynamic exclusivity check.
+    private let slotDocs: UnsafeMutablePointer<Int>
+    /// Per required source (as `requiredSources`) and per scored entry (as `scored`): its slot,
+    /// or −1 (a phrase, or no source).
+    private let requiredSlots: UnsafeMutableBufferPointer<Int>
+    private let scoredSlots: UnsafeMutableBufferPointer<Int>
+    /// One required matcher, a term in every field: the plan matches where any of its cursors
+    /// stands (no leapfrog).
+    private let singleRequired: Bool
+    /// Whether the plan is one term matcher, required and scored, in each of its fields (for tests).
+    var isSingleTerm: Bool { singleRequired && phrases.isEmpty && scoredSlots.filter { $0 >= 0 } == Array(requiredSlots) }
+    /// Whether the plan scores phrases (positions): without, `sum` is its contributions summed in
+    /// order from 0.
+    var hasPhrases: Bool { !phrases.isEmpty }
     /// The required matchers' sources, matcher after matcher: matcher r's fields are
     /// `requiredSources[requiredStarts[r]..<requiredStarts[r + 1]]` (flat, so the hot loop
     /// copies no arrays).
@@ -92,32 +99,47 @@ final class PlanCursor {
             if let entry, entry.with({ $0.isPhrase }) { phrases.append((i, entry)) }
         }
         self.phrases = phrases
-        // The single-term shape: one required matcher, which is the one scored, not a phrase.
-        var single: [Term] = []
-        if required.count == 1, minimumMatch == 1, scored.count == 1, phrases.isEmpty {
-            var r = 0
-            for (slot, entry) in scored[0].enumerated() {
-                guard let source = entry else { continue }
-                guard r < required[0].count, required[0][r].object === source, let cursor = source.termCursor else {
-                    single = []
-                    break
-                }
-                r += 1
-                let f = Int(source.field.rawValue)
-                single.append(Term(cursor: .passUnretained(cursor), factor: source.factor, norm: norms[f], lengths: lengths[f], slot: slot))
-            }
-            if r != required[0].count { single = [] }
+        // One slot per term source (a source both required and scored is one slot).
+        var found: [Slot] = []
+        var slotOf: [ObjectIdentifier: Int] = [:]
+        func slot(_ source: FieldSource) -> Int {
+            guard let cursor = source.termCursor else { return -1 }
+            if let s = slotOf[ObjectIdentifier(source)] { return s }
+            let f = Int(source.field.rawValue)
+            found.append(Slot(cursor: .passUnretained(cursor), factor: source.factor, norm: norms[f], lengths: lengths[f]))
+            slotOf[ObjectIdentifier(source)] = found.count - 1
+            return found.count - 1
         }
-        terms = .allocate(capacity: single.count)
-        _ = terms.initialize(from: single)
-        termDocs = .allocate(capacity: single.count)
-        termDocs.initialize(repeating: -1, count: single.count)
+        let required = requiredSources.map { slot($0.object) }
+        let scoredSlots = self.scored.map { $0.map { slot($0.object) } ?? -1 }
+        slots = .allocate(capacity: found.count)
+        _ = slots.initialize(from: found)
+        slotDocs = .allocate(capacity: found.count)
+        slotDocs.initialize(repeating: -1, count: found.count)
+        requiredSlots = .allocate(capacity: required.count)
+        _ = requiredSlots.initialize(from: required)
+        self.scoredSlots = .allocate(capacity: scoredSlots.count)
+        _ = self.scoredSlots.initialize(from: scoredSlots)
+        singleRequired = starts.count == 2 && !required.contains(-1)
     }
 
     deinit {
         contributions.deallocate()
-        terms.deallocate()
-        termDocs.deallocate()
+        slots.deallocate()
+        slotDocs.deallocate()
+        requiredSlots.deallocate()
+        scoredSlots.deallocate()
+    }
+
+    /// Moves slot `s`'s cursor to its first document ≥ `target`, and returns it.
+    @inline(__always)
+    private func move(_ s: Int, to target: Int) throws -> Int {
+        var d = slotDocs[s]
+        if d < target {
+            d = try slots[s].cursor._withUnsafeGuaranteedRef { try $0.advance(to: target) }
+            slotDocs[s] = d
+        }
+        return d
     }
 
     @exclusivity(unchecked) private var blockBound = 0.0
@@ -130,10 +152,11 @@ final class PlanCursor {
         if doc >= blockStart && doc <= blockEnd { return (blockBound, blockEnd) }
         var bound = 0.0
         var last = PostingCursor.end
-        if !terms.isEmpty {
-            // As `FieldSource.blockBounds` for a term, on its cursor.
-            for k in terms.indices {
-                let t = terms[k], at = termDocs[k]
+        for i in scored.indices {
+            let s = scoredSlots[i]
+            if s >= 0 {
+                // As `FieldSource.blockBounds` for a term, on its cursor.
+                let t = slots[s], at = slotDocs[s]
                 if at == PostingCursor.end { continue }
                 let found: (lastDoc: Int, maxTermFrequency: UInt32, minFieldLength: UInt32)? =
                     at > doc ? (at - 1, 0, UInt32.max) : t.cursor._withUnsafeGuaranteedRef { $0.blockBounds(at: doc) }
@@ -141,19 +164,14 @@ final class PlanCursor {
                 last = min(last, b.lastDoc)
                 guard b.maxTermFrequency > 0 else { continue }
                 bound += t.factor * t.norm.tfNorm(termFrequency: Double(b.maxTermFrequency), fieldLength: Double(b.minFieldLength))
-            }
-            blockStart = doc
-            blockEnd = last
-            blockBound = bound
-            return (bound, last)
-        }
-        for case let entry? in scored {
-            entry.with { source in
-                guard let b = source.blockBounds(at: doc) else { return }
-                last = min(last, b.lastDoc)
-                guard b.maxTermFrequency > 0 else { return }
-                bound += source.factor * norms[Int(source.field.rawValue)].tfNorm(
-                    termFrequency: Double(b.maxTermFrequency), fieldLength: Double(b.minFieldLength))
+            } else if let entry = scored[i] {
+                entry.with { source in
+                    guard let b = source.blockBounds(at: doc) else { return }
+                    last = min(last, b.lastDoc)
+                    guard b.maxTermFrequency > 0 else { return }
+                    bound += source.factor * norms[Int(source.field.rawValue)].tfNorm(
+                        termFrequency: Double(b.maxTermFrequency), fieldLength: Double(b.minFieldLength))
+                }
             }
         }
         blockStart = doc
@@ -167,7 +185,8 @@ final class PlanCursor {
     private func advance(_ r: Int, to target: Int) throws -> Int {
         var best = PostingCursor.end
         for i in requiredStarts[r]..<requiredStarts[r + 1] {
-            let d = try requiredSources[i].with { source in source.doc >= target ? source.doc : try source.advance(to: target) }
+            let s = requiredSlots[i]
+            let d = s >= 0 ? try move(s, to: target) : try requiredSources[i].with { source in source.doc >= target ? source.doc : try source.advance(to: target) }
             best = min(best, d)
         }
         return best
@@ -175,15 +194,21 @@ final class PlanCursor {
 
     @inline(__always)
     private func isPresent(_ r: Int, at doc: Int) -> Bool {
-        for i in requiredStarts[r]..<requiredStarts[r + 1] where requiredSources[i].with({ $0.doc == doc }) { return true }
+        for i in requiredStarts[r]..<requiredStarts[r + 1] {
+            let s = requiredSlots[i]
+            if s >= 0 ? slotDocs[s] == doc : requiredSources[i].with({ $0.doc == doc }) { return true }
+        }
         return false
     }
 
     /// Moves to the first document ≥ `target` where the plan matches, and returns it.
     func nextMatch(atLeast target: Int) throws -> Int {
-        if !terms.isEmpty {
-            matchDoc = try nextTermDoc(target)
-            return matchDoc
+        if singleRequired {
+            // Leapfrogging one matcher lands where its first field does.
+            var best = PostingCursor.end
+            for i in requiredSlots.indices { best = min(best, try move(requiredSlots[i], to: target)) }
+            matchDoc = best
+            return best
         }
         var candidate = target
         if minimumMatch == requiredCount {
@@ -222,32 +247,11 @@ final class PlanCursor {
     /// already found its next match past `doc` does not match it.
     func matches(_ doc: Int) throws -> Bool {
         if matchDoc >= doc { return matchDoc == doc }
-        if !terms.isEmpty {
-            guard try nextTermDoc(doc) == doc else { return false }
-            matchDoc = doc
-            return true
-        }
         var count = 0
         for r in 0..<requiredCount where try advance(r, to: doc) == doc { count += 1 }
         guard count >= minimumMatch else { return false }
         matchDoc = doc
         return true
-    }
-
-    /// The single-term shape: the first document ≥ `target` where any field holds the term
-    /// (each cursor moved there).
-    @inline(__always)
-    private func nextTermDoc(_ target: Int) throws -> Int {
-        var best = PostingCursor.end
-        for k in terms.indices {
-            var d = termDocs[k]
-            if d < target {
-                d = try terms[k].cursor._withUnsafeGuaranteedRef { try $0.advance(to: target) }
-                termDocs[k] = d
-            }
-            best = min(best, d)
-        }
-        return best
     }
 
     /// The scored phrases (index in `scored`, source), and whether `scoreTerms` left them for
@@ -267,35 +271,15 @@ final class PlanCursor {
     /// can still enter. Returns the terms' sum and a bound of what the phrases can add.
     func scoreTerms(_ doc: Int) throws -> (terms: Double, phrases: Double) {
         scoredDoc = doc
-        if !terms.isEmpty {
-            // The same values and sum as below: a field the segment lacks adds +0 there (its
-            // contribution stays 0), which leaves a sum that starts at +0 unchanged.
-            var sum = 0.0
-            for k in terms.indices {
-                let t = terms[k]
-                var d = termDocs[k]
-                if d < doc {
-                    d = try t.cursor._withUnsafeGuaranteedRef { try $0.advance(to: doc) }
-                    termDocs[k] = d
-                }
-                let value = d == doc
-                    ? t.factor * t.norm.tfNorm(termFrequency: Double(t.cursor._withUnsafeGuaranteedRef { $0.termFrequency }), fieldLength: Double(t.lengths[doc]))
-                    : 0
-                contributions[t.slot] = value
-                sum += value
-            }
-            self.sum = sum
-            return (sum, 0)
-        }
         var sum = 0.0
-        for i in scored.indices {
+        // Terms (a phrase, or no source, scores 0 here), as `weighted` would score them.
+        for i in scoredSlots.indices {
             var value = 0.0
-            if let entry = scored[i] {
-                if !entry.with({ $0.isPhrase }) {
-                    value = try entry.with { source in
-                        try source.advance(to: doc) == doc ? weighted(source, frequency: source.termFrequency, doc) : 0
-                    }
-                }
+            let s = scoredSlots[i]
+            if s >= 0, try move(s, to: doc) == doc {
+                let t = slots[s]
+                value = t.factor * t.norm.tfNorm(
+                    termFrequency: Double(t.cursor._withUnsafeGuaranteedRef { $0.termFrequency }), fieldLength: Double(t.lengths[doc]))
             }
             contributions[i] = value
             sum += value
