@@ -14,7 +14,43 @@ public final class PostingCursor {
     /// The largest frequency and the smallest field length of any posting (score bounds).
     public let maxTermFrequency: UInt32
     public let minFieldLength: UInt32
-    @exclusivity(unchecked) public private(set) var doc = -1
+    public private(set) var doc: Int {
+        get { window.pointee.doc }
+        set { window.pointee.doc = newValue }
+    }
+
+    /// The cursor's place in its decoded block, in memory the cursor owns: a caller in another
+    /// module moves within the block and reads the frequency inline, with no call and no dynamic
+    /// exclusivity check (which reading a stored property of the cursor from there pays). Its
+    /// members change only through its methods and the cursor's.
+    public struct Window {
+        /// As the cursor's `doc`.
+        public var doc = -1
+        /// The current posting in the block, and how many the block holds (0: none decoded yet).
+        public var index = 0
+        public var count = 0
+        public let ids: UnsafeMutablePointer<UInt32>
+        public let frequencies: UnsafeMutablePointer<UInt32>
+
+        /// Moves to the first posting whose document is ≥ `target` when the decoded block holds
+        /// one, and returns its document (the current one if it is ≥ `target` already); nil when
+        /// the block ends before `target`: then `PostingCursor.advance(to:)` moves on.
+        @inlinable @inline(__always)
+        public mutating func advanceInBlock(to target: Int) -> Int? {
+            guard target > doc else { return doc }
+            guard count > 0, Int(ids[count - 1]) >= target else { return nil }
+            var i = index
+            while Int(ids[i]) < target { i += 1 }
+            index = i
+            doc = Int(ids[i])
+            return doc
+        }
+
+        /// The current document's frequency (only while on a document).
+        @inlinable @inline(__always)
+        public var termFrequency: Int { Int(frequencies[index]) }
+    }
+    public let window: UnsafeMutablePointer<Window>
 
     private let file: MappedFile
     private let docs: UnsafeRawBufferPointer
@@ -26,8 +62,14 @@ public final class PostingCursor {
     private let blocksStart: Int
 
     @exclusivity(unchecked) private var block = -1
-    @exclusivity(unchecked) private var count = 0
-    @exclusivity(unchecked) private var index = 0
+    private var count: Int {
+        get { window.pointee.count }
+        set { window.pointee.count = newValue }
+    }
+    private var index: Int {
+        get { window.pointee.index }
+        set { window.pointee.index = newValue }
+    }
     private let ids: UnsafeMutablePointer<UInt32>
     private let frequencies: UnsafeMutablePointer<UInt32>
 
@@ -70,11 +112,14 @@ public final class PostingCursor {
         self.blocksStart = blocksStart
         ids = .allocate(capacity: PostingsEncoder.blockSize)
         frequencies = .allocate(capacity: PostingsEncoder.blockSize)
+        window = .allocate(capacity: 1)
+        window.initialize(to: Window(ids: ids, frequencies: frequencies))
     }
 
     deinit {
         ids.deallocate()
         frequencies.deallocate()
+        window.deallocate()
         for buffer in owned { buffer.deallocate() }
     }
 

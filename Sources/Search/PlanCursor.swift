@@ -23,14 +23,13 @@ final class PlanCursor {
     /// scoring it needs. Phrases keep their `FieldSource`.
     private struct Slot {
         let cursor: Unmanaged<PostingCursor>
+        /// The cursor's `window`: its `doc`, moves within its block and frequency, inline.
+        let window: UnsafeMutablePointer<PostingCursor.Window>
         let factor: Double
         let norm: BM25.LengthNorm
         let lengths: FieldLengths
     }
     private let slots: UnsafeMutableBufferPointer<Slot>
-    /// Each slot's cursor's `doc`, kept here as the cursors move (only this plan moves them):
-    /// read from this module, the cursor's own property would pay a dynamic exclusivity check.
-    private let slotDocs: UnsafeMutablePointer<Int>
     /// Per required source (as `requiredSources`) and per scored entry (as `scored`): its slot,
     /// or −1 (a phrase, or no source).
     private let requiredSlots: UnsafeMutableBufferPointer<Int>
@@ -106,7 +105,7 @@ final class PlanCursor {
             guard let cursor = source.termCursor else { return -1 }
             if let s = slotOf[ObjectIdentifier(source)] { return s }
             let f = Int(source.field.rawValue)
-            found.append(Slot(cursor: .passUnretained(cursor), factor: source.factor, norm: norms[f], lengths: lengths[f]))
+            found.append(Slot(cursor: .passUnretained(cursor), window: cursor.window, factor: source.factor, norm: norms[f], lengths: lengths[f]))
             slotOf[ObjectIdentifier(source)] = found.count - 1
             return found.count - 1
         }
@@ -114,8 +113,6 @@ final class PlanCursor {
         let scoredSlots = self.scored.map { $0.map { slot($0.object) } ?? -1 }
         slots = .allocate(capacity: found.count)
         _ = slots.initialize(from: found)
-        slotDocs = .allocate(capacity: found.count)
-        slotDocs.initialize(repeating: -1, count: found.count)
         requiredSlots = .allocate(capacity: required.count)
         _ = requiredSlots.initialize(from: required)
         self.scoredSlots = .allocate(capacity: scoredSlots.count)
@@ -126,7 +123,6 @@ final class PlanCursor {
     deinit {
         contributions.deallocate()
         slots.deallocate()
-        slotDocs.deallocate()
         requiredSlots.deallocate()
         scoredSlots.deallocate()
     }
@@ -134,12 +130,8 @@ final class PlanCursor {
     /// Moves slot `s`'s cursor to its first document ≥ `target`, and returns it.
     @inline(__always)
     private func move(_ s: Int, to target: Int) throws -> Int {
-        var d = slotDocs[s]
-        if d < target {
-            d = try slots[s].cursor._withUnsafeGuaranteedRef { try $0.advance(to: target) }
-            slotDocs[s] = d
-        }
-        return d
+        if let d = slots[s].window.pointee.advanceInBlock(to: target) { return d }
+        return try slots[s].cursor._withUnsafeGuaranteedRef { try $0.advance(to: target) }
     }
 
     @exclusivity(unchecked) private var blockBound = 0.0
@@ -156,7 +148,7 @@ final class PlanCursor {
             let s = scoredSlots[i]
             if s >= 0 {
                 // As `FieldSource.blockBounds` for a term, on its cursor.
-                let t = slots[s], at = slotDocs[s]
+                let t = slots[s], at = t.window.pointee.doc
                 if at == PostingCursor.end { continue }
                 let found: (lastDoc: Int, maxTermFrequency: UInt32, minFieldLength: UInt32)? =
                     at > doc ? (at - 1, 0, UInt32.max) : t.cursor._withUnsafeGuaranteedRef { $0.blockBounds(at: doc) }
@@ -196,7 +188,7 @@ final class PlanCursor {
     private func isPresent(_ r: Int, at doc: Int) -> Bool {
         for i in requiredStarts[r]..<requiredStarts[r + 1] {
             let s = requiredSlots[i]
-            if s >= 0 ? slotDocs[s] == doc : requiredSources[i].with({ $0.doc == doc }) { return true }
+            if s >= 0 ? slots[s].window.pointee.doc == doc : requiredSources[i].with({ $0.doc == doc }) { return true }
         }
         return false
     }
@@ -279,7 +271,7 @@ final class PlanCursor {
             if s >= 0, try move(s, to: doc) == doc {
                 let t = slots[s]
                 value = t.factor * t.norm.tfNorm(
-                    termFrequency: Double(t.cursor._withUnsafeGuaranteedRef { $0.termFrequency }), fieldLength: Double(t.lengths[doc]))
+                    termFrequency: Double(t.window.pointee.termFrequency), fieldLength: Double(t.lengths[doc]))
             }
             contributions[i] = value
             sum += value
