@@ -195,7 +195,8 @@ struct MaxScoreRetrieval {
         let plans = try bind()
         let places = snapshot.corpusPlaces
         var collector = TopKCollector(k: k, places: places)
-        let ascending = AscendingSegments.flags(snapshot)
+        let facts = try SnapshotFacts.of(snapshot)
+        let ascending = facts.ascending
         guard k > 0 else { return ([], [:]) }
         let proximity = try ProximityContext(searcher, clauses, bodyFrequency: { try terms.documentFrequency($0, .body) })
         let proximityMaximum = proximity?.maximum ?? 0
@@ -203,7 +204,7 @@ struct MaxScoreRetrieval {
         let clauseCount = clauses.count
         for (s, reader) in snapshot.segmentReaders.enumerated() {
             let base = snapshot.base(ofSegment: s)
-            let lengths = try Field.allCases.map { try reader.fieldLengths($0) }
+            let lengths = facts.lengths[s]
             let built = try cursors(plans, segment: s, reader, lengths: lengths)
             let live = built.compactMap { $0 }
             // Plans that decide propose documents; the others (a required clause's bigrams) only

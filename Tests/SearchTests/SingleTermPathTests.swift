@@ -40,9 +40,9 @@ import Testing
 
     /// Ties with the collector's last entry are settled without places in segments whose places
     /// ascend: the test index has such segments (its many tied scores go through that path).
-    @Test func someSegmentsAscend() {
+    @Test func someSegmentsAscend() throws {
         let snapshot = MaxScoreTests.snapshot
-        let flags = AscendingSegments.flags(snapshot)
+        let flags = try SnapshotFacts.of(snapshot).ascending
         #expect(flags.count == snapshot.segmentReaders.count && flags.contains(true), "\(flags)")
         let places = snapshot.corpusPlaces
         for (s, ascending) in flags.enumerated() where ascending {
