@@ -14,7 +14,43 @@ public final class PostingCursor {
     /// The largest frequency and the smallest field length of any posting (score bounds).
     public let maxTermFrequency: UInt32
     public let minFieldLength: UInt32
-    @exclusivity(unchecked) public private(set) var doc = -1
+    public private(set) var doc: Int {
+        get { window.pointee.doc }
+        set { window.pointee.doc = newValue }
+    }
+
+    /// The cursor's place in its decoded block, in memory the cursor owns: a caller in another
+    /// module moves within the block and reads the frequency inline, with no call and no dynamic
+    /// exclusivity check (which reading a stored property of the cursor from there pays). Its
+    /// members change only through its methods and the cursor's.
+    public struct Window {
+        /// As the cursor's `doc`.
+        public var doc = -1
+        /// The current posting in the block, and how many the block holds (0: none decoded yet).
+        public var index = 0
+        public var count = 0
+        public let ids: UnsafeMutablePointer<UInt32>
+        public let frequencies: UnsafeMutablePointer<UInt32>
+
+        /// Moves to the first posting whose document is ≥ `target` when the decoded block holds
+        /// one, and returns its document (the current one if it is ≥ `target` already); nil when
+        /// the block ends before `target`: then `PostingCursor.advance(to:)` moves on.
+        @inlinable @inline(__always)
+        public mutating func advanceInBlock(to target: Int) -> Int? {
+            guard target > doc else { return doc }
+            guard count > 0, Int(ids[count - 1]) >= target else { return nil }
+            var i = index
+            while Int(ids[i]) < target { i += 1 }
+            index = i
+            doc = Int(ids[i])
+            return doc
+        }
+
+        /// The current document's frequency (only while on a document).
+        @inlinable @inline(__always)
+        public var termFrequency: Int { Int(frequencies[index]) }
+    }
+    public let window: UnsafeMutablePointer<Window>
 
     private let file: MappedFile
     private let docs: UnsafeRawBufferPointer
@@ -26,16 +62,22 @@ public final class PostingCursor {
     private let blocksStart: Int
 
     @exclusivity(unchecked) private var block = -1
-    @exclusivity(unchecked) private var count = 0
-    @exclusivity(unchecked) private var index = 0
+    private var count: Int {
+        get { window.pointee.count }
+        set { window.pointee.count = newValue }
+    }
+    private var index: Int {
+        get { window.pointee.index }
+        set { window.pointee.index = newValue }
+    }
     private let ids: UnsafeMutablePointer<UInt32>
     private let frequencies: UnsafeMutablePointer<UInt32>
 
     /// The block whose positions are decoded (−1: none): every document's position gaps, one
     /// document after another, and where each document's begin.
     @exclusivity(unchecked) private var positionsBlock = -1
-    private var gaps: [UInt32] = []
-    private var gapStarts: [Int] = []
+    @exclusivity(unchecked) private var gaps: [UInt32] = []
+    @exclusivity(unchecked) private var gapStarts: [Int] = []
 
     init(file: MappedFile, documentFrequency: Int, maxTermFrequency: UInt32, minFieldLength: UInt32, documentCount: Int,
          docs: SegmentReader.Storage, positions: SegmentReader.Storage) throws {
@@ -70,11 +112,14 @@ public final class PostingCursor {
         self.blocksStart = blocksStart
         ids = .allocate(capacity: PostingsEncoder.blockSize)
         frequencies = .allocate(capacity: PostingsEncoder.blockSize)
+        window = .allocate(capacity: 1)
+        window.initialize(to: Window(ids: ids, frequencies: frequencies))
     }
 
     deinit {
         ids.deallocate()
         frequencies.deallocate()
+        window.deallocate()
         for buffer in owned { buffer.deallocate() }
     }
 
@@ -138,14 +183,21 @@ public final class PostingCursor {
         at += 1
         guard tfWidth <= 32, at + BitPacking.byteCount(count: n, width: tfWidth) <= end else { throw file.damaged("a postings block out of range") }
         BitPacking.unpack(base + at, count: n, width: tfWidth, into: frequencies)
+        // Every delta but the list's first must be positive (ids strictly ascending): checked as
+        // the least delta, not a branch per posting. The sum cannot overflow (at most 128 deltas
+        // below 2^32); ascending, the last id bounds all of them (checked below).
         var previous: UInt64 = b == 0 ? 0 : UInt64(skip(b - 1, 0))
-        for i in 0..<n {
-            let delta = UInt64(ids[i])
-            guard delta > 0 || (b == 0 && i == 0) else { throw file.damaged("postings out of order") }
-            previous += delta
+        var least: UInt32 = b == 0 ? 1 : ids[0]
+        previous &+= UInt64(ids[0])
+        ids[0] = UInt32(truncatingIfNeeded: previous)
+        for i in 1..<n {
+            let delta = ids[i]
+            least = min(least, delta)
+            previous &+= UInt64(delta)
             ids[i] = UInt32(truncatingIfNeeded: previous)
-            frequencies[i] &+= 1
         }
+        guard least > 0 else { throw file.damaged("postings out of order") }
+        for i in 0..<n { frequencies[i] &+= 1 }
         guard previous < UInt64(documentCount) else { throw file.damaged("a posting names document \(previous) of \(documentCount)") }
         guard blockCount == 1 || previous == UInt64(skip(b, 0)) else { throw file.damaged("a skip entry disagrees with its postings block") }
         block = b

@@ -21,7 +21,10 @@ final class FieldSource {
     let isPhrase: Bool
     private let slop: Int
     @exclusivity(unchecked) private var phraseFrequency = 0
-    private var buffers: [[UInt32]]
+    @exclusivity(unchecked) private var buffers: [[UInt32]]
+    /// Views of `buffers` for counting (emptied after each count, so the buffers stay uniquely
+    /// referenced and are refilled in place).
+    @exclusivity(unchecked) private var slices: [ArraySlice<UInt32>]
 
     init(field: Field, factor: Double, term: PostingCursor) {
         self.field = field
@@ -34,6 +37,7 @@ final class FieldSource {
         maxTermFrequency = term.maxTermFrequency
         minFieldLength = term.minFieldLength
         buffers = []
+        slices = []
     }
 
     init(field: Field, factor: Double, phrase: [PostingCursor], slop: Int) {
@@ -50,7 +54,12 @@ final class FieldSource {
         maxTermFrequency = slop == 0 ? phrase.map(\.maxTermFrequency).min()! : phrase[0].maxTermFrequency
         minFieldLength = phrase.map(\.minFieldLength).max()!
         buffers = Array(repeating: [], count: phrase.count)
+        slices = Array(repeating: [], count: phrase.count)
     }
+
+    /// A term's postings cursor (nil for a phrase), for a caller that moves it directly: `doc`
+    /// above then stays behind, so such a caller must not use this source's other members.
+    var termCursor: PostingCursor? { isPhrase ? nil : cursors[0] }
 
     /// How often the matcher occurs in the current document.
     var termFrequency: Int { isPhrase ? phraseFrequency : first.with { $0.termFrequency } }
@@ -80,9 +89,12 @@ final class FieldSource {
                 }
                 i += 1
             }
-            for k in borrowed.indices { try borrowed[k].with { try $0.positions(into: &buffers[k]) } }
-            let slices = buffers.map { $0[...] }
+            for k in borrowed.indices {
+                try borrowed[k].with { try $0.positions(into: &buffers[k]) }
+                slices[k] = buffers[k][...]
+            }
             let frequency = slop == 0 ? PhraseCounting.countPhrase(slices) : PhraseCounting.countSloppy(slices, slop: slop)
+            for k in slices.indices { slices[k] = [] }
             if frequency > 0 {
                 phraseFrequency = frequency
                 doc = candidate

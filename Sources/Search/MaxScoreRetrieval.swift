@@ -193,7 +193,10 @@ struct MaxScoreRetrieval {
     /// that got one.
     func topK(_ k: Int) throws -> (hits: [(score: Double, doc: DocID)], bonuses: [Int: Double]) {
         let plans = try bind()
-        var collector = TopKCollector(k: k, precedes: snapshot.precedes)
+        let places = snapshot.corpusPlaces
+        var collector = TopKCollector(k: k, places: places)
+        let facts = try SnapshotFacts.of(snapshot)
+        let ascending = facts.ascending
         guard k > 0 else { return ([], [:]) }
         let proximity = try ProximityContext(searcher, clauses, bodyFrequency: { try terms.documentFrequency($0, .body) })
         let proximityMaximum = proximity?.maximum ?? 0
@@ -201,7 +204,7 @@ struct MaxScoreRetrieval {
         let clauseCount = clauses.count
         for (s, reader) in snapshot.segmentReaders.enumerated() {
             let base = snapshot.base(ofSegment: s)
-            let lengths = try Field.allCases.map { try reader.fieldLengths($0) }
+            let lengths = facts.lengths[s]
             let built = try cursors(plans, segment: s, reader, lengths: lengths)
             let live = built.compactMap { $0 }
             // Plans that decide propose documents; the others (a required clause's bigrams) only
@@ -213,6 +216,10 @@ struct MaxScoreRetrieval {
             let ordered = live.filter(\.decides).sorted { $0.upperBound < $1.upperBound }.map(Borrowed.init)
             guard !ordered.isEmpty else { continue }
             let everyPlan = live.map(Borrowed.init)
+            // Every plan deciding and without phrases, at most one per clause (in clause order): a
+            // clause's exact score is its plan's sum (the same terms from 0 in the same order).
+            let sumsAreScores = live.allSatisfy { !$0.hasPhrases && $0.decides }
+                && zip(live, live.dropFirst()).allSatisfy { $0.clause < $1.clause }
             var prefix = [0.0]
             var sum = 0.0
             for plan in ordered {
@@ -236,6 +243,12 @@ struct MaxScoreRetrieval {
             for i in essential..<ordered.count { next[i] = try ordered[i].with { try $0.nextMatch(atLeast: 0) } }
             var clauseScores = [Double](repeating: 0, count: clauseCount)
             var clauseMatched = [Bool](repeating: false, count: clauseCount)
+            /// The block-max bound summed over every plan, which holds for documents from
+            /// `blockFrom` to `blockUpto` (each plan's bound is the same there).
+            var blockFrom = Int.max, blockUpto = -1, blockSum = 0.0
+            /// In a segment whose places ascend with ids: the place of a document already
+            /// collected, below those of all documents still to come (0: none yet).
+            var placeFloor: UInt64 = 0
 
             while essential < ordered.count {
                 var doc = PostingCursor.end
@@ -244,20 +257,27 @@ struct MaxScoreRetrieval {
                 // Block-max: when the blocks around `doc` cannot reach the top k together, no
                 // document up to the first block end can; skip there without scoring.
                 if collector.isFull {
-                    var bound = proximityMaximum
-                    var upto = PostingCursor.end
-                    for plan in everyPlan {
-                        let b = plan.with { $0.blockBound(at: doc) }
-                        bound += b.bound
-                        upto = min(upto, b.lastDoc)
+                    if doc < blockFrom || doc > blockUpto {
+                        // Each plan's bound holds (and is cached) from `doc` to its last document:
+                        // their sum holds to the least of them.
+                        var bound = proximityMaximum
+                        var upto = PostingCursor.end
+                        for plan in everyPlan {
+                            let b = plan.with { $0.blockBound(at: doc) }
+                            bound += b.bound
+                            upto = min(upto, b.lastDoc)
+                        }
+                        blockFrom = doc
+                        blockUpto = upto
+                        blockSum = bound
                     }
+                    let bound = blockSum, upto = blockUpto
                     if !canEnter(bound) {
                         for i in essential..<ordered.count where next[i] <= upto { next[i] = try ordered[i].with { try $0.nextMatch(atLeast: upto + 1) } }
                         continue
                     }
                 }
                 if admits.contains(doc) {
-                    for plan in everyPlan { plan.with { $0.isMatched = false } }
                     // `partial`: the terms scored so far; `phrases`: a bound of their plans' phrases.
                     var partial = 0.0, phrases = 0.0
                     for i in essential..<ordered.count where next[i] == doc {
@@ -280,7 +300,7 @@ struct MaxScoreRetrieval {
                     if possible {
                         // Phrases (positions) only while the document can still enter with them.
                         if phrases > 0 && canEnter(partial + phrases + extra) {
-                            for plan in ordered { partial += try plan.with { $0.isMatched ? try $0.addPhrases(doc) : 0 } }
+                            for plan in ordered { partial += try plan.with { $0.isMatched(doc) ? try $0.addPhrases(doc) : 0 } }
                         } else if phrases > 0 {
                             possible = false
                         }
@@ -296,26 +316,43 @@ struct MaxScoreRetrieval {
                     if possible && canEnter(partial + proximityMaximum) {
                         // The exact score, summed as the exhaustive evaluator sums it: clause by
                         // clause, each clause's plans in order.
-                        for c in 0..<clauseCount {
-                            clauseScores[c] = 0
-                            clauseMatched[c] = false
-                        }
-                        for plan in everyPlan {
-                            plan.with { plan in
-                                guard plan.isMatched else { return }
-                                if plan.decides { clauseMatched[plan.clause] = true }
-                                for value in plan.contributions { clauseScores[plan.clause] += value }
-                            }
-                        }
                         var score = 0.0
-                        if clauseCount == 1 {
-                            score = clauseScores[0]
+                        if sumsAreScores {
+                            for plan in everyPlan {
+                                plan.with { plan in
+                                    if plan.isMatched(doc) { score += plan.sum }
+                                }
+                            }
                         } else {
-                            for c in 0..<clauseCount where clauseMatched[c] { score += clauseScores[c] }
+                            for c in 0..<clauseCount {
+                                clauseScores[c] = 0
+                                clauseMatched[c] = false
+                            }
+                            for plan in everyPlan {
+                                plan.with { plan in
+                                    guard plan.isMatched(doc) else { return }
+                                    if plan.decides { clauseMatched[plan.clause] = true }
+                                    for value in plan.contributions { clauseScores[plan.clause] += value }
+                                }
+                            }
+                            if clauseCount == 1 {
+                                score = clauseScores[0]
+                            } else {
+                                for c in 0..<clauseCount where clauseMatched[c] { score += clauseScores[c] }
+                            }
                         }
                         let bonus = try proximityCursors?.bonus(doc) ?? 0
                         if bonus > 0 { bonuses[base + doc] = bonus }
-                        collector.collect(DocID(base + doc), score: score + bonus)
+                        if ascending[s] {
+                            // A tie with the last entry, later in corpus order than a document
+                            // already compared, loses: no place to look up (a likely cache miss).
+                            if placeFloor == 0 || !collector.certainlyRejects(score + bonus, placeAbove: placeFloor) {
+                                collector.collect(DocID(base + doc), score: score + bonus)
+                                placeFloor = places[base + doc]
+                            }
+                        } else {
+                            collector.collect(DocID(base + doc), score: score + bonus)
+                        }
                         if collector.isFull { entry = Self.entryLimit(threshold: collector.threshold) }
                         updateEssential()
                     }
@@ -362,14 +399,19 @@ struct MaxScoreRetrieval {
 struct LiveDocuments {
     let deleted: [Range<Int>]
     let allowed: [Bool]?
+    /// No deletions and no filters: every document.
+    private let all: Bool
     private var next = 0
 
     init(deleted: [Range<Int>], allowed: [Bool]?) {
         self.deleted = deleted
         self.allowed = allowed
+        all = deleted.isEmpty && allowed == nil
     }
 
+    @inline(__always)
     mutating func contains(_ doc: Int) -> Bool {
+        if all { return true }
         while next < deleted.count && deleted[next].upperBound <= doc { next += 1 }
         if next < deleted.count && deleted[next].contains(doc) { return false }
         return allowed?[doc] ?? true

@@ -9,10 +9,39 @@ final class PlanCursor {
     let clause: Int
     /// Whether the plan's match is its clause's (else it only adds to documents the clause matched).
     let decides: Bool
-    /// Whether the plan matched the document being scored (set by `scoreTerms`, which the caller
-    /// runs once `nextMatch` or `matches` found the plan there; reset by the caller for each
-    /// document).
-    @exclusivity(unchecked) var isMatched = false
+    /// The last document `scoreTerms` scored (−1 before any): the plan matched it. Documents
+    /// are scored in ascending order, so no per-document reset is needed.
+    @exclusivity(unchecked) private var scoredDoc = -1
+
+    /// Whether the plan matched `doc` (the document being scored): `scoreTerms` ran for it, which
+    /// the caller does once `nextMatch` or `matches` found the plan there.
+    @inline(__always)
+    func isMatched(_ doc: Int) -> Bool { scoredDoc == doc }
+
+    /// A term's source (a term matcher in one field): its postings cursor, moved directly (not
+    /// through its `FieldSource`, whose own `doc` then stays behind and is never read), and what
+    /// scoring it needs. Phrases keep their `FieldSource`.
+    private struct Slot {
+        let cursor: Unmanaged<PostingCursor>
+        /// The cursor's `window`: its `doc`, moves within its block and frequency, inline.
+        let window: UnsafeMutablePointer<PostingCursor.Window>
+        let factor: Double
+        let norm: BM25.LengthNorm
+        let lengths: FieldLengths
+    }
+    private let slots: UnsafeMutableBufferPointer<Slot>
+    /// Per required source (as `requiredSources`) and per scored entry (as `scored`): its slot,
+    /// or −1 (a phrase, or no source).
+    private let requiredSlots: UnsafeMutableBufferPointer<Int>
+    private let scoredSlots: UnsafeMutableBufferPointer<Int>
+    /// One required matcher, a term in every field: the plan matches where any of its cursors
+    /// stands (no leapfrog).
+    private let singleRequired: Bool
+    /// Whether the plan is one term matcher, required and scored, in each of its fields (for tests).
+    var isSingleTerm: Bool { singleRequired && phrases.isEmpty && scoredSlots.filter { $0 >= 0 } == Array(requiredSlots) }
+    /// Whether the plan scores phrases (positions): without, `sum` is its contributions summed in
+    /// order from 0.
+    var hasPhrases: Bool { !phrases.isEmpty }
     /// The required matchers' sources, matcher after matcher: matcher r's fields are
     /// `requiredSources[requiredStarts[r]..<requiredStarts[r + 1]]` (flat, so the hot loop
     /// copies no arrays).
@@ -69,9 +98,41 @@ final class PlanCursor {
             if let entry, entry.with({ $0.isPhrase }) { phrases.append((i, entry)) }
         }
         self.phrases = phrases
+        // One slot per term source (a source both required and scored is one slot).
+        var found: [Slot] = []
+        var slotOf: [ObjectIdentifier: Int] = [:]
+        func slot(_ source: FieldSource) -> Int {
+            guard let cursor = source.termCursor else { return -1 }
+            if let s = slotOf[ObjectIdentifier(source)] { return s }
+            let f = Int(source.field.rawValue)
+            found.append(Slot(cursor: .passUnretained(cursor), window: cursor.window, factor: source.factor, norm: norms[f], lengths: lengths[f]))
+            slotOf[ObjectIdentifier(source)] = found.count - 1
+            return found.count - 1
+        }
+        let required = requiredSources.map { slot($0.object) }
+        let scoredSlots = self.scored.map { $0.map { slot($0.object) } ?? -1 }
+        slots = .allocate(capacity: found.count)
+        _ = slots.initialize(from: found)
+        requiredSlots = .allocate(capacity: required.count)
+        _ = requiredSlots.initialize(from: required)
+        self.scoredSlots = .allocate(capacity: scoredSlots.count)
+        _ = self.scoredSlots.initialize(from: scoredSlots)
+        singleRequired = starts.count == 2 && !required.contains(-1)
     }
 
-    deinit { contributions.deallocate() }
+    deinit {
+        contributions.deallocate()
+        slots.deallocate()
+        requiredSlots.deallocate()
+        scoredSlots.deallocate()
+    }
+
+    /// Moves slot `s`'s cursor to its first document ≥ `target`, and returns it.
+    @inline(__always)
+    private func move(_ s: Int, to target: Int) throws -> Int {
+        if let d = slots[s].window.pointee.advanceInBlock(to: target) { return d }
+        return try slots[s].cursor._withUnsafeGuaranteedRef { try $0.advance(to: target) }
+    }
 
     @exclusivity(unchecked) private var blockBound = 0.0
     @exclusivity(unchecked) private var blockEnd = -1
@@ -83,13 +144,27 @@ final class PlanCursor {
         if doc >= blockStart && doc <= blockEnd { return (blockBound, blockEnd) }
         var bound = 0.0
         var last = PostingCursor.end
-        for case let entry? in scored {
-            let source = entry.object
-            guard let b = source.blockBounds(at: doc) else { continue }
-            last = min(last, b.lastDoc)
-            guard b.maxTermFrequency > 0 else { continue }
-            bound += source.factor * norms[Int(source.field.rawValue)].tfNorm(
-                termFrequency: Double(b.maxTermFrequency), fieldLength: Double(b.minFieldLength))
+        for i in scored.indices {
+            let s = scoredSlots[i]
+            if s >= 0 {
+                // As `FieldSource.blockBounds` for a term, on its cursor.
+                let t = slots[s], at = t.window.pointee.doc
+                if at == PostingCursor.end { continue }
+                let found: (lastDoc: Int, maxTermFrequency: UInt32, minFieldLength: UInt32)? =
+                    at > doc ? (at - 1, 0, UInt32.max) : t.cursor._withUnsafeGuaranteedRef { $0.blockBounds(at: doc) }
+                guard let b = found else { continue }
+                last = min(last, b.lastDoc)
+                guard b.maxTermFrequency > 0 else { continue }
+                bound += t.factor * t.norm.tfNorm(termFrequency: Double(b.maxTermFrequency), fieldLength: Double(b.minFieldLength))
+            } else if let entry = scored[i] {
+                entry.with { source in
+                    guard let b = source.blockBounds(at: doc) else { return }
+                    last = min(last, b.lastDoc)
+                    guard b.maxTermFrequency > 0 else { return }
+                    bound += source.factor * norms[Int(source.field.rawValue)].tfNorm(
+                        termFrequency: Double(b.maxTermFrequency), fieldLength: Double(b.minFieldLength))
+                }
+            }
         }
         blockStart = doc
         blockEnd = last
@@ -102,7 +177,8 @@ final class PlanCursor {
     private func advance(_ r: Int, to target: Int) throws -> Int {
         var best = PostingCursor.end
         for i in requiredStarts[r]..<requiredStarts[r + 1] {
-            let d = try requiredSources[i].with { source in source.doc >= target ? source.doc : try source.advance(to: target) }
+            let s = requiredSlots[i]
+            let d = s >= 0 ? try move(s, to: target) : try requiredSources[i].with { source in source.doc >= target ? source.doc : try source.advance(to: target) }
             best = min(best, d)
         }
         return best
@@ -110,12 +186,22 @@ final class PlanCursor {
 
     @inline(__always)
     private func isPresent(_ r: Int, at doc: Int) -> Bool {
-        for i in requiredStarts[r]..<requiredStarts[r + 1] where requiredSources[i].with({ $0.doc == doc }) { return true }
+        for i in requiredStarts[r]..<requiredStarts[r + 1] {
+            let s = requiredSlots[i]
+            if s >= 0 ? slots[s].window.pointee.doc == doc : requiredSources[i].with({ $0.doc == doc }) { return true }
+        }
         return false
     }
 
     /// Moves to the first document ≥ `target` where the plan matches, and returns it.
     func nextMatch(atLeast target: Int) throws -> Int {
+        if singleRequired {
+            // Leapfrogging one matcher lands where its first field does.
+            var best = PostingCursor.end
+            for i in requiredSlots.indices { best = min(best, try move(requiredSlots[i], to: target)) }
+            matchDoc = best
+            return best
+        }
         var candidate = target
         if minimumMatch == requiredCount {
             // Every required matcher: leapfrog.
@@ -176,21 +262,21 @@ final class PlanCursor {
     /// marks the plan matched; its phrases (positions) wait for `addPhrases`, for a document that
     /// can still enter. Returns the terms' sum and a bound of what the phrases can add.
     func scoreTerms(_ doc: Int) throws -> (terms: Double, phrases: Double) {
+        scoredDoc = doc
         var sum = 0.0
-        for i in scored.indices {
+        // Terms (a phrase, or no source, scores 0 here), as `weighted` would score them.
+        for i in scoredSlots.indices {
             var value = 0.0
-            if let entry = scored[i] {
-                if !entry.with({ $0.isPhrase }) {
-                    value = try entry.with { source in
-                        try source.advance(to: doc) == doc ? weighted(source, frequency: source.termFrequency, doc) : 0
-                    }
-                }
+            let s = scoredSlots[i]
+            if s >= 0, try move(s, to: doc) == doc {
+                let t = slots[s]
+                value = t.factor * t.norm.tfNorm(
+                    termFrequency: Double(t.window.pointee.termFrequency), fieldLength: Double(t.lengths[doc]))
             }
             contributions[i] = value
             sum += value
         }
         self.sum = sum
-        isMatched = true
         phrasesPending = !phrases.isEmpty
         return (sum, phrasesPending ? try pendingPhraseBound(doc) : 0)
     }

@@ -6,19 +6,38 @@ import Indexing
 public struct TopKCollector {
     public let k: Int
     private var heap: [(score: Double, doc: DocID)] = []
-    private let precedes: (DocID, DocID) -> Bool
+    /// Corpus order: a function, or (nil) `places` compared.
+    private let precedes: ((DocID, DocID) -> Bool)?
+    private let places: [UInt64]
 
     public init(k: Int, precedes: @escaping (DocID, DocID) -> Bool = { $0 < $1 }) {
         precondition(k >= 0)
         self.k = k
         self.precedes = precedes
+        places = []
+        heap.reserveCapacity(k)
+    }
+
+    /// Corpus order as `places[doc.index]` ascending (`IndexSnapshot.corpusPlaces`): ties are
+    /// broken with no call per comparison.
+    public init(k: Int, places: [UInt64]) {
+        precondition(k >= 0)
+        self.k = k
+        precedes = nil
+        self.places = places
         heap.reserveCapacity(k)
     }
 
     /// Whether `a` ranks below `b` (lower score, or same score and later in corpus order).
     @inline(__always)
     func worse(_ a: (score: Double, doc: DocID), _ b: (score: Double, doc: DocID)) -> Bool {
-        a.score < b.score || (a.score == b.score && precedes(b.doc, a.doc))
+        a.score < b.score || (a.score == b.score && earlier(b.doc, a.doc))
+    }
+
+    @inline(__always)
+    private func earlier(_ a: DocID, _ b: DocID) -> Bool {
+        if let precedes { return precedes(a, b) }
+        return places[a.index] < places[b.index]
     }
 
     /// Whether k documents are held.
@@ -26,6 +45,15 @@ public struct TopKCollector {
 
     /// The score a new document must beat to enter (−∞ until k are held).
     public var threshold: Double { heap.count < k ? -.infinity : heap[0].score }
+
+    /// Whether a document with `score`, whose corpus place is above `floor`, certainly cannot
+    /// enter (compared by places only): k are held and the last of them scores more, or as much
+    /// and no later than `floor` in corpus order.
+    @inline(__always)
+    func certainlyRejects(_ score: Double, placeAbove floor: UInt64) -> Bool {
+        guard precedes == nil, k > 0, heap.count >= k else { return false }
+        return score < heap[0].score || (score == heap[0].score && places[heap[0].doc.index] <= floor)
+    }
 
     public mutating func collect(_ doc: DocID, score: Double) {
         guard k > 0 else { return }
