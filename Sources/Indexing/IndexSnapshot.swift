@@ -17,6 +17,10 @@ public final class IndexSnapshot: SearchableIndex, @unchecked Sendable {
     /// bits left) plus its ordinal in the file, or `unplaced` when no file names it. Ordering two
     /// ids is comparing two integers (`precedes`).
     private let places: [UInt64]
+    /// Per segment, whether its documents' corpus places ascend with their ids (a segment built
+    /// or merged in corpus order): then a document comes after every earlier one of its segment
+    /// in corpus order, which top-k retrieval uses to settle ties without looking places up.
+    public let segmentsInCorpusOrder: [Bool]
     private let averages: [Double]
     /// Every path as a `String`, made on first use (by file filters, which judge every file).
     private let pathStrings = PathStrings()
@@ -60,6 +64,9 @@ public final class IndexSnapshot: SearchableIndex, @unchecked Sendable {
             }
         }
         self.places = places
+        segmentsInCorpusOrder = segments.indices.map { s in
+            (bases[s] + 1..<bases[s + 1]).allSatisfy { places[$0 - 1] < places[$0] }
+        }
         let live = manifest.segments.reduce(0) { $0 + $1.liveCount }
         averages = Field.allCases.map { field in
             let total = manifest.segments.reduce(0) { $0 + ($1.liveFieldLengths.count > Int(field.rawValue) ? $1.liveFieldLengths[Int(field.rawValue)] : 0) }

@@ -1,7 +1,10 @@
+import Foundation
+
 /// Reads a segment file through a memory map. Opening checks the header, the footer and the
 /// term dictionary's root; everything else is checked block by block on first use.
 ///
-/// Not thread-safe (it caches decoded term blocks and which blocks were verified).
+/// Safe to share between threads: its caches (decoded term blocks, verified field lengths) are
+/// behind a lock.
 public final class SegmentReader: @unchecked Sendable {
     public let file: MappedFile
     public let documentCount: Int
@@ -47,9 +50,12 @@ public final class SegmentReader: @unchecked Sendable {
             infos = entries.map(\.info)
         }
     }
+    /// Decoded term blocks and verified field lengths, kept once read. A reader is shared by
+    /// the threads searching its snapshot, so they are behind `lock`. (Which other blocks were
+    /// verified the mapping remembers, behind its own lock.)
     private var termBlocks: [Int: TermBlock] = [:]
-    private var verifiedDocTable = Set<Int>()
-    private var verifiedLengths = Set<Int>()
+    private var lengths: [FieldLengths?] = Array(repeating: nil, count: Field.allCases.count)
+    private let lock = NSLock()
 
     public init(path: String, analyzerVersion: UInt32) throws {
         file = try MappedFile(path: path)
@@ -120,11 +126,16 @@ public final class SegmentReader: @unchecked Sendable {
         let blockIndex = low - 1
         let cacheKey = Int(field.rawValue) << 40 | blockIndex
         let block: TermBlock
-        if let cached = termBlocks[cacheKey] {
+        lock.lock()
+        let cached = termBlocks[cacheKey]
+        lock.unlock()
+        if let cached {
             block = cached
         } else {
             block = TermBlock(try decodeTermBlock(blocks[blockIndex].range))
+            lock.lock()
             termBlocks[cacheKey] = block
+            lock.unlock()
         }
         var l = 0, h = block.terms.count
         while l < h {
@@ -200,16 +211,26 @@ public final class SegmentReader: @unchecked Sendable {
         return list
     }
 
-    /// One field's lengths, verified once and then read without checks: the hot path of scoring.
+    /// One field's lengths, verified once (the first call) and then read without checks: the hot
+    /// path of scoring.
     public func fieldLengths(_ field: Field) throws -> FieldLengths {
+        let f = Int(field.rawValue)
+        lock.lock()
+        let known = lengths[f]
+        lock.unlock()
+        if let known { return known }
         let blockCount = (documentCount + SegmentFile.docsPerBlock - 1) / SegmentFile.docsPerBlock
-        let start = fieldLengthsOffset + Int(field.rawValue) * (documentCount * 4 + blockCount * 4)
+        let start = fieldLengthsOffset + f * (documentCount * 4 + blockCount * 4)
         for block in 0..<blockCount {
             let n = min(SegmentFile.docsPerBlock, documentCount - block * SegmentFile.docsPerBlock)
             let blockStart = start + block * (SegmentFile.docsPerBlock * 4 + 4)
             _ = try file.checkedBytes(blockStart..<(blockStart + n * 4), what: "field lengths")
         }
-        return FieldLengths(bytes: try file.bytes(start..<(start + documentCount * 4 + blockCount * 4)), owner: file)
+        let verified = FieldLengths(bytes: try file.bytes(start..<(start + documentCount * 4 + blockCount * 4)), owner: file)
+        lock.lock()
+        lengths[f] = verified
+        lock.unlock()
+        return verified
     }
 
     // MARK: Documents
@@ -222,14 +243,7 @@ public final class SegmentReader: @unchecked Sendable {
         let before = Int(field.rawValue) * (documentCount * 4 + blockCount * 4)
         let blockStart = fieldLengthsOffset + before + block * (SegmentFile.docsPerBlock * 4 + 4)
         let n = min(SegmentFile.docsPerBlock, documentCount - block * SegmentFile.docsPerBlock)
-        let key = Int(field.rawValue) << 40 | block
-        let bytes: UnsafeRawBufferPointer
-        if verifiedLengths.contains(key) {
-            bytes = try file.bytes(blockStart..<(blockStart + n * 4))
-        } else {
-            bytes = try file.checkedBytes(blockStart..<(blockStart + n * 4), what: "field lengths")
-            verifiedLengths.insert(key)
-        }
+        let bytes = try file.checkedBytes(blockStart..<(blockStart + n * 4), what: "field lengths")
         let i = (doc - block * SegmentFile.docsPerBlock) * 4
         return Int(UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24)
     }
@@ -247,13 +261,7 @@ public final class SegmentReader: @unchecked Sendable {
         let block = doc / SegmentFile.docsPerBlock
         let blockStart = docTableOffset + block * (SegmentFile.docsPerBlock * 8 + 4)
         let n = min(SegmentFile.docsPerBlock, documentCount - block * SegmentFile.docsPerBlock)
-        let bytes: UnsafeRawBufferPointer
-        if verifiedDocTable.contains(block) {
-            bytes = try file.bytes(blockStart..<(blockStart + n * 8))
-        } else {
-            bytes = try file.checkedBytes(blockStart..<(blockStart + n * 8), what: "the document table")
-            verifiedDocTable.insert(block)
-        }
+        let bytes = try file.checkedBytes(blockStart..<(blockStart + n * 8), what: "the document table")
         var r = BinaryReader(bytes, file: file.path, offset: (doc - block * SegmentFile.docsPerBlock) * 8)
         let offset = Int(try r.u64())
         guard offset >= SegmentFile.headerSize && offset < docTableOffset else { throw file.damaged("document table entry out of range") }

@@ -195,8 +195,7 @@ struct MaxScoreRetrieval {
         let plans = try bind()
         let places = snapshot.corpusPlaces
         var collector = TopKCollector(k: k, places: places)
-        let facts = try SnapshotFacts.of(snapshot)
-        let ascending = facts.ascending
+        let ascending = snapshot.segmentsInCorpusOrder
         guard k > 0 else { return ([], [:]) }
         let proximity = try ProximityContext(searcher, clauses, bodyFrequency: { try terms.documentFrequency($0, .body) })
         let proximityMaximum = proximity?.maximum ?? 0
@@ -204,7 +203,7 @@ struct MaxScoreRetrieval {
         let clauseCount = clauses.count
         for (s, reader) in snapshot.segmentReaders.enumerated() {
             let base = snapshot.base(ofSegment: s)
-            let lengths = facts.lengths[s]
+            let lengths = try Field.allCases.map { try reader.fieldLengths($0) }
             let built = try cursors(plans, segment: s, reader, lengths: lengths)
             let live = built.compactMap { $0 }
             // Plans that decide propose documents; the others (a required clause's bigrams) only

@@ -42,7 +42,7 @@ import Testing
     /// ascend: the test index has such segments (its many tied scores go through that path).
     @Test func someSegmentsAscend() throws {
         let snapshot = MaxScoreTests.snapshot
-        let flags = try SnapshotFacts.of(snapshot).ascending
+        let flags = snapshot.segmentsInCorpusOrder
         #expect(flags.count == snapshot.segmentReaders.count && flags.contains(true), "\(flags)")
         let places = snapshot.corpusPlaces
         for (s, ascending) in flags.enumerated() where ascending {
