@@ -1,5 +1,7 @@
+import Analysis
 import ArgumentParser
 import Foundation
+import Indexing
 import Search
 
 struct ShellCommand: ParsableCommand {
@@ -35,13 +37,13 @@ struct ShellCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let dictionary = try location.loadDictionary()
-            let index = try location.openOrBuild(quiet: !isTerminal, dictionary: dictionary)
+            var index = try location.openOrBuild(quiet: !isTerminal, dictionary: dictionary)
             var options = SearchSession.Options()
             options.limit = top
             options.json = json
             options.snippets = snippets
             options.more = { _ in ":more" }
-            let session = try SearchSession(index: index, corpus: location.corpusURL, similarity: ranking.similarity, options: options, dictionary: dictionary)
+            var session = try SearchSession(index: index, corpus: location.corpusURL, similarity: ranking.similarity, options: options, dictionary: dictionary)
             var last: String? = nil
             var offset = 0
             if isTerminal { print("committee-search shell — \(index.liveDocumentCount) articles. :help for the syntax, :quit to leave.") }
@@ -69,6 +71,17 @@ struct ShellCommand: ParsableCommand {
                 default:
                     last = text
                     offset = 0
+                    // An `index` run elsewhere since the last query: search its version (its
+                    // files' records are what the corpus now holds), not the one opened first.
+                    if let opened = index as? IndexSnapshot, let newest = location.directory.generations().first, newest != opened.generation {
+                        do {
+                            index = try location.directory.open(analyzerVersion: Analyzer.fingerprint(of: dictionary))
+                            session = try SearchSession(index: index, corpus: location.corpusURL, similarity: ranking.similarity, options: options, dictionary: dictionary)
+                            if isTerminal { print("(the index was updated: \(index.liveDocumentCount) articles)") }
+                        } catch {
+                            print("error: the updated index cannot be opened (\(error)); searching the version opened before")
+                        }
+                    }
                     runOne(session, text, offset: 0)
                 }
             }

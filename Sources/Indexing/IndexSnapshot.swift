@@ -74,6 +74,8 @@ public final class IndexSnapshot: SearchableIndex, @unchecked Sendable {
         }
     }
 
+    /// The generation of the commit point opened (`IndexDirectory.generations()` lists those present).
+    public var generation: Int { manifest.generation }
     public var documentCount: Int { bases.last! }
     public var liveDocumentCount: Int { manifest.segments.reduce(0) { $0 + $1.liveCount } }
     public var hasBigrams: Bool { manifest.bigrams }

@@ -295,6 +295,44 @@ import Testing
         #expect(search.stdout.hasPrefix("1 article matches"))
     }
 
+    /// A shell left open while `index` runs elsewhere searches the new version from its next
+    /// query on: its passages come from the files as they are now, not a note to run `index`.
+    @Test func anOpenShellSearchesTheVersionAnUpdateCommitted() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = dir.appendingPathComponent("corpus"), index = dir.appendingPathComponent("idx").path
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        let file = corpus.appendingPathComponent("issue.txt")
+        try Data("□ 张三\n\n政协委员履职尽责。\n".utf8).write(to: file)
+        #expect(try Self.run(["index", "--corpus", corpus.path, "--index", index]).status == 0)
+        let shell = Process()
+        shell.executableURL = Self.executable
+        shell.arguments = ["shell", "--corpus", corpus.path, "--index", index, "--snippets", "1"]
+        let input = Pipe(), output = Pipe()
+        shell.standardInput = input
+        shell.standardOutput = output
+        shell.standardError = Pipe()
+        try shell.run()
+        /// Sends a query and reads the shell's answer (up to its blank-line-separated end).
+        func ask(_ query: String) -> String {
+            input.fileHandleForWriting.write(Data((query + "\n").utf8))
+            var text = ""
+            let deadline = Date().addingTimeInterval(30)
+            while !text.contains("…\n") && !text.contains("no passage") && Date() < deadline {
+                text += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+            }
+            return text
+        }
+        #expect(ask("履职").contains("line 3: …政协委员[履职]尽责。…"))
+        try Data("□ 张三\n\n新的一行。\n政协委员履职尽责，再次。\n".utf8).write(to: file)
+        #expect(try Self.run(["index", "--corpus", corpus.path, "--index", index]).status == 0)
+        let after = ask("履职")
+        #expect(after.contains("line 4: …政协委员[履职]尽责，再次。…"), "\(after)")
+        try input.fileHandleForWriting.close()
+        shell.waitUntilExit()
+        #expect(shell.terminationStatus == 0)
+    }
+
     /// Passages come from the corpus file; one edited since the last `index` is not quoted with
     /// lines that no longer hold what was indexed: the hit says so, and `index` mends it.
     @Test func aFileChangedSinceIndexingIsShownWithoutPassagesAndANote() throws {
