@@ -65,7 +65,8 @@ public final class IndexSnapshot: SearchableIndex, @unchecked Sendable {
         }
         self.places = places
         segmentsInCorpusOrder = segments.indices.map { s in
-            (bases[s] + 1..<bases[s + 1]).allSatisfy { places[$0 - 1] < places[$0] }
+            // (A segment of no documents, which a commit point may list, ascends: no range to walk.)
+            bases[s + 1] - bases[s] < 2 || (bases[s] + 1..<bases[s + 1]).allSatisfy { places[$0 - 1] < places[$0] }
         }
         let live = manifest.segments.reduce(0) { $0 + $1.liveCount }
         averages = Field.allCases.map { field in
