@@ -52,12 +52,15 @@ public struct CorpusWindow: Sendable {
     /// Where the window's first byte is in the file, for a file stored as UTF-8 (its bytes are
     /// the file's); nil for one converted from another encoding.
     public var fileOffset: Int?
+    /// Whether the file ends with this window (nothing follows it).
+    public var isLast: Bool
 
-    public init(path: String, bytes: [UInt8], firstLine: Int, fileOffset: Int? = nil) {
+    public init(path: String, bytes: [UInt8], firstLine: Int, fileOffset: Int? = nil, isLast: Bool = true) {
         self.path = path
         self.bytes = bytes
         self.firstLine = firstLine
         self.fileOffset = fileOffset
+        self.isLast = isLast
     }
 }
 
@@ -217,8 +220,9 @@ public struct CorpusReader: Sendable {
             }
             if utf8.starts(with: [0xEF, 0xBB, 0xBF]) { utf8.removeFirst(3) }
             var line = 1
-            for piece in Self.cut(utf8, windowSize: windowSize) {
-                try body(CorpusWindow(path: file.path, bytes: piece, firstLine: line))
+            let pieces = Self.cut(utf8, windowSize: windowSize)
+            for (i, piece) in pieces.enumerated() {
+                try body(CorpusWindow(path: file.path, bytes: piece, firstLine: line, isLast: i == pieces.count - 1))
                 line += Self.lineBreaks(in: piece)
             }
             return .success(Self.asRead(file, size: raw.count, hash: ContentHash.fnv1a64(raw)))
@@ -251,7 +255,7 @@ public struct CorpusReader: Sendable {
             }
             if pending.count >= windowSize, let cut = Self.blankLineCut(pending) {
                 let window = Array(pending[..<cut])
-                try body(CorpusWindow(path: file.path, bytes: window, firstLine: line, fileOffset: offset))
+                try body(CorpusWindow(path: file.path, bytes: window, firstLine: line, fileOffset: offset, isLast: false))
                 line += Self.lineBreaks(in: window)
                 offset += cut
                 pending.removeFirst(cut)

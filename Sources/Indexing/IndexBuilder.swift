@@ -35,14 +35,31 @@ public final class IndexBuilder {
     /// `firstOrdinal`. Returns the number of articles added.
     @discardableResult
     public func add(_ window: CorpusWindow, firstOrdinal: Int = 0) -> Int {
+        add(window, firstOrdinal: firstOrdinal, holdingBackLast: false).added
+    }
+
+    /// Adds the articles of a window of a file, but with `holdingBackLast` not its last one when
+    /// it has several: the window was cut at a blank line, and its last article may go on in the
+    /// next (its text after a byline, its title printed after its text). Returns how many were
+    /// added and where in `window.bytes` the held-back article's first line starts.
+    public func add(_ window: CorpusWindow, firstOrdinal: Int, holdingBackLast: Bool) -> (added: Int, heldFrom: Int?) {
         var articles = layout.split(file: window.path, bytes: window.bytes)
         let lineStarts = Self.lineStartOffsets(window.bytes)
+        var heldFrom: Int? = nil
+        if holdingBackLast, articles.count >= 2, let last = articles.last {
+            // Its first line (1-based in the window): of its body, title or byline, whichever comes first.
+            let first = last.lineRanges.map(\.lowerBound).min() ?? last.bodyLines.lowerBound
+            if first >= 1 && first <= lineStarts.count, articles.dropLast().allSatisfy({ $0.lineRanges.allSatisfy { $0.upperBound < first } }) {
+                heldFrom = lineStarts[first - 1]
+                articles.removeLast()
+            }
+        }
         for i in articles.indices {
             articles[i].ordinal += firstOrdinal
             articles[i].shiftLines(by: window.firstLine - 1)
         }
         for article in articles { add(article, bytes: window.bytes, lineStarts: lineStarts, lineOffset: window.firstLine - 1, fileOffset: window.fileOffset) }
-        return articles.count
+        return (articles.count, heldFrom)
     }
 
     /// Adds a whole file held in memory.

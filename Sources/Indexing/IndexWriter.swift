@@ -407,10 +407,10 @@ final class SegmentWorker: @unchecked Sendable {
     }
 
     private func add(_ file: ScannedFile) throws {
-        var ordinal = 0
+        var windows = WindowedFile()
         var first = builder.documentCount
         let outcome = try writer.reader.forEachWindow(file) { window in
-            ordinal += builder.add(window, firstOrdinal: ordinal)
+            windows.add(window, to: builder)
             if builder.memoryFootprint > budget {
                 pending.append(Manifest.SourceFile(
                     path: file.path, size: file.size, contentHash: file.contentHash, segment: "",
@@ -419,6 +419,7 @@ final class SegmentWorker: @unchecked Sendable {
                 first = 0
             }
         }
+        if case .success = outcome { windows.finish(builder) }
         let read: ScannedFile
         switch outcome {
         case .failure(let warning):
@@ -441,9 +442,9 @@ final class SegmentWorker: @unchecked Sendable {
         pending.append(Manifest.SourceFile(
             path: file.path, size: read.size, contentHash: read.contentHash, segment: "",
             firstDocument: first, documentCount: builder.documentCount - first, changed: read.changed))
-        articles += ordinal
+        articles += windows.ordinal
         bytes += file.size
-        tracker.fileDone(articles: ordinal, bytes: file.size)
+        tracker.fileDone(articles: windows.ordinal, bytes: file.size)
     }
 
     private func flush() throws {

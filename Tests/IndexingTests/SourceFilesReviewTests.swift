@@ -17,8 +17,9 @@ import Testing
         let builder = try IndexBuilder(bigrams: true)
         for path in try reader.listFiles() {
             guard case .success(let scanned) = reader.scan(path) else { continue }
-            var ordinal = 0
-            _ = try reader.forEachWindow(scanned) { ordinal += builder.add($0, firstOrdinal: ordinal) }
+            var windows = WindowedFile()
+            _ = try reader.forEachWindow(scanned) { windows.add($0, to: builder) }
+            windows.finish(builder)
         }
         let oracle = Dictionary(uniqueKeysWithValues: builder.finish().documents.map { ($0.key, $0) })
         #expect(oracle.count == snapshot.documentCount, sourceLocation: sourceLocation)
