@@ -38,7 +38,7 @@ struct ProximityBonus {
         for start in a.starts {
             // Occurrences of b around `start`, by a merge over the sorted positions.
             while j < b.starts.count && b.starts[j] < start { j += 1 }
-            for k in [j - 1, j] where k >= 0 && k < b.starts.count {
+            for k in (j - 1)...j where k >= 0 && k < b.starts.count {  // (a range: no array per start)
                 let s = Int(b.starts[k])
                 let d: Int
                 if s >= Int(start) + a.length { d = s - Int(start) - a.length } else if Int(start) >= s + b.length {
@@ -100,9 +100,10 @@ final class ProximityContext {
     /// together, else its pieces), then `ProximityBonus.bonus`. `positions(c, t)` gives the body
     /// positions in the document of clause c's present term t (nil when it is not there).
     func bonus(positions: (_ clause: Int, _ term: Int) throws -> ArraySlice<UInt32>?) throws -> Double {
-        var found: [ProximityBonus.Occurrences] = []
+        // Buffers kept between documents (a query runs on one thread): no arrays made per call.
+        found.removeAll(keepingCapacity: true)
         for (c, clause) in clauses.enumerated() {
-            var positionsOf: [ArraySlice<UInt32>?] = []
+            positionsOf.removeAll(keepingCapacity: true)
             var present = 0
             for t in clause.present.indices {
                 let p = try positions(c, t)
@@ -110,24 +111,34 @@ final class ProximityContext {
                 positionsOf.append(p)
             }
             guard present > 0 else { continue }
-            var starts: [UInt32] = []
+            var starts = spare.popLast() ?? []
+            starts.removeAll(keepingCapacity: true)
             var length = 1
             // The whole phrase, where every distinct term of it occurs (present == all of them).
             if clause.terms.count > 1, present == clause.present.count, !slots[c].contains(nil) {
-                let lists = slots[c].map { positionsOf[$0!]! }
-                starts = lists[0].filter { start in
-                    (1..<lists.count).allSatisfy { Self.contains(lists[$0], start + UInt32($0)) }
+                let first = positionsOf[slots[c][0]!]!
+                for start in first where (1..<slots[c].count).allSatisfy({ Self.contains(positionsOf[slots[c][$0]!]!, start + UInt32($0)) }) {
+                    starts.append(start)
                 }
                 length = clause.terms.count
             }
             if starts.isEmpty {
-                starts = positionsOf.compactMap { $0 }.flatMap { $0 }.sorted()
+                for case let p? in positionsOf { starts.append(contentsOf: p) }
+                starts.sort()
                 length = 1
             }
             found.append(ProximityBonus.Occurrences(starts: starts, length: length, idf: clause.idf))
         }
-        return scorer.bonus(found)
+        let bonus = scorer.bonus(found)
+        for occurrences in found { spare.append(occurrences.starts) }
+        found.removeAll(keepingCapacity: true)
+        return bonus
     }
+
+    @exclusivity(unchecked) private var found: [ProximityBonus.Occurrences] = []
+    @exclusivity(unchecked) private var positionsOf: [ArraySlice<UInt32>?] = []
+    /// Start lists of earlier documents, for reuse.
+    @exclusivity(unchecked) private var spare: [[UInt32]] = []
 
     /// Whether ascending `positions` holds `value` (binary search).
     private static func contains(_ positions: ArraySlice<UInt32>, _ value: UInt32) -> Bool {
@@ -175,7 +186,7 @@ final class SegmentProximity {
     /// Per clause, per present term: its body cursor (nil where this segment lacks it), and a
     /// buffer for its positions.
     private let cursors: [[PostingCursor?]]
-    private var buffers: [[[UInt32]]]
+    @exclusivity(unchecked) private var buffers: [[[UInt32]]]
 
     init(_ context: ProximityContext, segment: Int, _ reader: SegmentReader, _ terms: MaxScoreRetrieval.TermLookups) throws {
         self.context = context
