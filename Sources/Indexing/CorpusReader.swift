@@ -131,6 +131,28 @@ public struct CorpusReader: Sendable {
         return .failure(CorpusWarning(path: path, reason: "cannot be read (\(String(cString: strerror(errno))))"))
     }
 
+    /// The status-change time of an opened file (0: unknown).
+    private static func changedTime(_ handle: FileHandle) -> Int64 {
+        var info = stat()
+        return fstat(handle.fileDescriptor, &info) == 0 ? FileStamp(info).changed : 0
+    }
+
+    /// The rest of an opened file.
+    private static func readAll(_ handle: FileHandle, _ path: String) -> Result<[UInt8], CorpusWarning> {
+        do { return .success([UInt8](try handle.readToEnd() ?? Data())) } catch {
+            return .failure(CorpusWarning(path: path, reason: "cannot be read (\(error.localizedDescription))"))
+        }
+    }
+
+    /// A file's bytes converted from `charset` to UTF-8, without a byte-order mark.
+    private static func converted(_ raw: [UInt8], from charset: String, _ path: String) -> Result<[UInt8], CorpusWarning> {
+        guard var utf8 = CharsetDecoder.convert(raw, from: charset) else {
+            return .failure(CorpusWarning(path: path, reason: "cannot be converted from \(charset)"))
+        }
+        if utf8.starts(with: [0xEF, 0xBB, 0xBF]) { utf8.removeFirst(3) }
+        return .success(utf8)
+    }
+
     /// The file's size and status-change time (following symbolic links), or nil when it cannot
     /// be stated.
     public func stamp(_ path: String) -> FileStamp? {
@@ -147,8 +169,7 @@ public struct CorpusReader: Sendable {
         case .failure(let warning): return .failure(warning)
         }
         defer { try? handle.close() }
-        var info = stat()
-        let changed = fstat(handle.fileDescriptor, &info) == 0 ? FileStamp(info).changed : 0
+        let changed = Self.changedTime(handle)
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         var size = 0
         var head: [UInt8] = []
@@ -211,14 +232,11 @@ public struct CorpusReader: Sendable {
         }
         defer { try? handle.close() }
         if case .converted(let charset) = file.encoding {
-            let raw: [UInt8]
-            do { raw = [UInt8](try handle.readToEnd() ?? Data()) } catch {
-                return .failure(CorpusWarning(path: file.path, reason: "cannot be read (\(error.localizedDescription))"))
+            let raw: [UInt8], utf8: [UInt8]
+            switch Self.readAll(handle, file.path).flatMap({ bytes in Self.converted(bytes, from: charset, file.path).map { (bytes, $0) } }) {
+            case .failure(let warning): return .failure(warning)
+            case .success(let read): (raw, utf8) = read
             }
-            guard var utf8 = CharsetDecoder.convert(raw, from: charset) else {
-                return .failure(CorpusWarning(path: file.path, reason: "cannot be converted from \(charset)"))
-            }
-            if utf8.starts(with: [0xEF, 0xBB, 0xBF]) { utf8.removeFirst(3) }
             var line = 1
             let pieces = Self.cut(utf8, windowSize: windowSize)
             for (i, piece) in pieces.enumerated() {
@@ -283,11 +301,11 @@ public struct CorpusReader: Sendable {
         case .failure(let warning): return .failure(warning)
         }
         defer { try? handle.close() }
-        var info = stat()
-        let changed = fstat(handle.fileDescriptor, &info) == 0 ? FileStamp(info).changed : 0
+        let changed = Self.changedTime(handle)
         let raw: [UInt8]
-        do { raw = [UInt8](try handle.readToEnd() ?? Data()) } catch {
-            return .failure(CorpusWarning(path: path, reason: "cannot be read (\(error.localizedDescription))"))
+        switch Self.readAll(handle, path) {
+        case .failure(let warning): return .failure(warning)
+        case .success(let bytes): raw = bytes
         }
         let body = raw.starts(with: [0xEF, 0xBB, 0xBF]) ? raw.dropFirst(3) : raw[...]
         let scanned = Self.judge(
@@ -297,11 +315,7 @@ public struct CorpusReader: Sendable {
         case .failure(let warning): return .failure(warning)
         case .success(let file):
             guard case .converted(let charset) = file.encoding else { return .success((file, Array(body))) }
-            guard var utf8 = CharsetDecoder.convert(raw, from: charset) else {
-                return .failure(CorpusWarning(path: path, reason: "cannot be converted from \(charset)"))
-            }
-            if utf8.starts(with: [0xEF, 0xBB, 0xBF]) { utf8.removeFirst(3) }
-            return .success((file, utf8))
+            return Self.converted(raw, from: charset, path).map { (file, $0) }
         }
     }
 

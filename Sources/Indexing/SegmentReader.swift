@@ -237,15 +237,7 @@ public final class SegmentReader: @unchecked Sendable {
 
     public func fieldLength(_ doc: Int, _ field: Field) throws -> Int {
         guard doc >= 0 && doc < documentCount else { throw file.damaged("document \(doc) out of range") }
-        let blockCount = (documentCount + SegmentFile.docsPerBlock - 1) / SegmentFile.docsPerBlock
-        let block = doc / SegmentFile.docsPerBlock
-        // Every field's blocks follow the previous field's; each block is n u32 + crc.
-        let before = Int(field.rawValue) * (documentCount * 4 + blockCount * 4)
-        let blockStart = fieldLengthsOffset + before + block * (SegmentFile.docsPerBlock * 4 + 4)
-        let n = min(SegmentFile.docsPerBlock, documentCount - block * SegmentFile.docsPerBlock)
-        let bytes = try file.checkedBytes(blockStart..<(blockStart + n * 4), what: "field lengths")
-        let i = (doc - block * SegmentFile.docsPerBlock) * 4
-        return Int(UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24)
+        return Int(try fieldLengths(field)[doc])
     }
 
     public func document(_ doc: Int) throws -> StoredDocument {

@@ -77,15 +77,24 @@ public final class SourceFiles {
         case .failure(let reason): return .failure(reason)
         case .success(let t): text = t
         }
-        // The lines the index numbered, joined as `IndexBuilder` would have stored them.
-        var body: [UInt8] = []
-        for (i, line) in document.bodyLines.enumerated() {
-            guard line.number >= 1, line.number <= text.lines.count else { return .failure(.changed(path: document.file)) }
-            if i > 0 { body.append(0x0A) }
-            body.append(contentsOf: text.bytes[text.lines[line.number - 1].range])
+        guard let body = Self.join(document.bodyLines, text.lines, in: text.bytes, firstNumber: 1) else {
+            return .failure(.changed(path: document.file))
         }
         filled.body = String(decoding: body, as: UTF8.self)
         return .success(filled)
+    }
+
+    /// The body's lines (`lines[number - firstNumber]` of `bytes`) joined by `\n`, as `IndexBuilder`
+    /// would have stored them; nil when a line is not there.
+    private static func join(_ bodyLines: [StoredDocument.BodyLine], _ lines: [SourceLine], in bytes: [UInt8], firstNumber: Int) -> [UInt8]? {
+        var body: [UInt8] = []
+        for (i, line) in bodyLines.enumerated() {
+            let k = line.number - firstNumber
+            guard k >= 0, k < lines.count else { return nil }
+            if i > 0 { body.append(0x0A) }
+            body.append(contentsOf: bytes[lines[k].range])
+        }
+        return body
     }
 
     /// The body read from its offset, when the file's stamp proves it unchanged; nil to read it
@@ -116,14 +125,7 @@ public final class SourceFiles {
             if CorpusReader.lineBreaks(in: region) > wanted { break }
             chunk = [UInt8](repeating: 0, count: chunk.count * 2)  // (each pass reads as much as all before)
         }
-        let lines = TextNormalizer.lines(of: region)
-        var body: [UInt8] = []
-        for (i, line) in document.bodyLines.enumerated() {
-            let k = line.number - first
-            guard k >= 0, k < lines.count else { return nil }
-            if i > 0 { body.append(0x0A) }
-            body.append(contentsOf: region[lines[k].range])
-        }
+        guard let body = Self.join(document.bodyLines, TextNormalizer.lines(of: region), in: region, firstNumber: first) else { return nil }
         return String(validating: body, as: UTF8.self)
     }
 

@@ -295,15 +295,22 @@ import Testing
         #expect(search.stdout.hasPrefix("1 article matches"))
     }
 
-    /// A shell left open while `index` runs elsewhere searches the new version from its next
-    /// query on: its passages come from the files as they are now, not a note to run `index`.
-    @Test func anOpenShellSearchesTheVersionAnUpdateCommitted() throws {
-        let dir = Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let corpus = dir.appendingPathComponent("corpus"), index = dir.appendingPathComponent("idx").path
+    /// A temporary directory with a corpus of one issue (`file`, one article whose body is line 3)
+    /// and where its index goes (the caller removes `dir`).
+    static func oneIssueCorpus() throws -> (dir: URL, corpus: URL, index: String, file: URL) {
+        let dir = temporaryDirectory()
+        let corpus = dir.appendingPathComponent("corpus")
         try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
         let file = corpus.appendingPathComponent("issue.txt")
         try Data("□ 张三\n\n政协委员履职尽责。\n".utf8).write(to: file)
+        return (dir, corpus, dir.appendingPathComponent("idx").path, file)
+    }
+
+    /// A shell left open while `index` runs elsewhere searches the new version from its next
+    /// query on: its passages come from the files as they are now, not a note to run `index`.
+    @Test func anOpenShellSearchesTheVersionAnUpdateCommitted() throws {
+        let (dir, corpus, index, file) = try Self.oneIssueCorpus()
+        defer { try? FileManager.default.removeItem(at: dir) }
         #expect(try Self.run(["index", "--corpus", corpus.path, "--index", index]).status == 0)
         let shell = Process()
         shell.executableURL = Self.executable
@@ -336,12 +343,8 @@ import Testing
     /// Passages come from the corpus file; one edited since the last `index` is not quoted with
     /// lines that no longer hold what was indexed: the hit says so, and `index` mends it.
     @Test func aFileChangedSinceIndexingIsShownWithoutPassagesAndANote() throws {
-        let dir = Self.temporaryDirectory()
+        let (dir, corpus, index, file) = try Self.oneIssueCorpus()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let corpus = dir.appendingPathComponent("corpus"), index = dir.appendingPathComponent("idx").path
-        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
-        let file = corpus.appendingPathComponent("issue.txt")
-        try Data("□ 张三\n\n政协委员履职尽责。\n".utf8).write(to: file)
         let arguments = ["search", "--corpus", corpus.path, "--index", index, "履职"]
         let first = try Self.run(arguments)
         #expect(first.status == 0)

@@ -69,6 +69,21 @@ import Testing
         return queries
     }()
 
+    /// Expects the pruned searcher's top k to be the exhaustive one's (documents, scores to the
+    /// bit, total) for k = 1, 3, 10 and 40; returns the number of comparisons.
+    static func expectSameTopK(
+        _ query: Query, _ text: String, pruned: Searcher, exhaustive: Searcher, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> Int {
+        for k in [1, 3, 10, 40] {
+            let a = try pruned.search(query, limit: k)
+            let b = try exhaustive.search(query, limit: k)
+            #expect(a.hits.map(\.doc) == b.hits.map(\.doc), "\(text) k=\(k)", sourceLocation: sourceLocation)
+            #expect(a.hits.map(\.score) == b.hits.map(\.score), "\(text) k=\(k)", sourceLocation: sourceLocation)
+            #expect(a.totalHits == b.totalHits, "\(text) k=\(k)", sourceLocation: sourceLocation)
+        }
+        return 4
+    }
+
     @Test func prunedEqualsExhaustive() throws {
         let snapshot = Self.snapshot
         #expect(snapshot.segmentReaders.count >= 3)
@@ -82,14 +97,7 @@ import Testing
         var checked = 0
         for text in Self.queries {
             guard let query = try? parser.parse(text), MaxScoreRetrieval.clauses(of: query.root) != nil else { continue }
-            for k in [1, 3, 10, 40] {
-                let a = try pruned.search(query, limit: k)
-                let b = try exhaustive.search(query, limit: k)
-                #expect(a.hits.map(\.doc) == b.hits.map(\.doc), "\(text) k=\(k)")
-                #expect(a.hits.map(\.score) == b.hits.map(\.score), "\(text) k=\(k)")
-                #expect(a.totalHits == b.totalHits, "\(text) k=\(k)")
-                checked += 1
-            }
+            checked += try Self.expectSameTopK(query, text, pruned: pruned, exhaustive: exhaustive)
             // A page further down equals the same ranks of a longer list.
             let page = try pruned.search(query, limit: 5, offset: 5)
             #expect(page.hits == Array(try exhaustive.search(query, limit: 10).hits.dropFirst(5)), "\(text) page 2")

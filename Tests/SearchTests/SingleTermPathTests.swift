@@ -63,14 +63,7 @@ import Testing
         var checked = 0
         for text in Self.queries {
             guard let query = try? parser.parse(text), MaxScoreRetrieval.clauses(of: query.root) != nil else { continue }
-            for k in [1, 3, 10, 40] {
-                let a = try pruned.search(query, limit: k)
-                let b = try exhaustive.search(query, limit: k)
-                #expect(a.hits.map(\.doc) == b.hits.map(\.doc), "\(text) k=\(k)")
-                #expect(a.hits.map(\.score) == b.hits.map(\.score), "\(text) k=\(k)")
-                #expect(a.totalHits == b.totalHits, "\(text) k=\(k)")
-                checked += 1
-            }
+            checked += try MaxScoreTests.expectSameTopK(query, text, pruned: pruned, exhaustive: exhaustive)
         }
         #expect(checked >= 400)
     }
