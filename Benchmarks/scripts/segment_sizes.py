@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Where an index's bytes go: stored documents, postings (doc ids and frequencies) and positions
 per field, the term dictionary, the rest. Reads the segment files of an index directory directly
-(format 5, docs/INDEX_FORMAT.md).
+(formats 6 to 8, docs/INDEX_FORMAT.md).
 
     python3 Benchmarks/scripts/segment_sizes.py INDEX_DIR
 """
@@ -27,11 +27,13 @@ def main():
 
     for path in sorted(glob.glob(sys.argv[1] + "/*.seg")):
         data = open(path, "rb").read()
-        doc_count = struct.unpack_from("<I", data, 16)[0]
+        version, doc_count = struct.unpack_from("<I", data, 4)[0], struct.unpack_from("<I", data, 16)[0]
         root_offset, _root_length, doc_table, _lengths = struct.unpack_from("<QQQQ", data, len(data) - 40)
-        blocks = (doc_count + 1023) // 1024
+        per_block = 16 if version >= 8 else 1  # documents per compressed block of records
+        entries = (doc_count + per_block - 1) // per_block
+        blocks = (entries + 1023) // 1024
         first_record = struct.unpack_from("<Q", data, doc_table)[0] if doc_count else doc_table
-        records_end = struct.unpack_from("<Q", data, doc_table + doc_count * 8 + blocks * 4)[0]
+        records_end = struct.unpack_from("<Q", data, doc_table + entries * 8 + blocks * 4)[0]
         add("stored documents", records_end - first_record)
         add("file", len(data))
         i = root_offset

@@ -12,9 +12,10 @@
 ///         [ per block: packed position gaps ]+crc      positions, apart (read for phrases);
 ///                                                      none for the bigram field
 ///         (both laid out by `PostingsEncoder`)
-/// per doc [ v length, zlib(stored document) ]+crc      title, author, lines, source body …,
-///                                                      compressed (`Deflate`)
-/// doc table, in blocks of 1024 docs: [ u64 recordOffset × n ]+crc, then u64 end offset
+/// per 16 docs [ v length, zlib(16 stored documents) ]+crc   title, author, where the body's
+///                                                      lines are …, compressed together
+///                                                      (`StoredDocument.encodeBlock`)
+/// doc table, in blocks of 1024 entries: [ u64 recordBlockOffset × ⌈n / 16⌉ ]+crc, then u64 end offset
 /// per field, in blocks of 1024 docs: [ u32 fieldLength × n ]+crc
 /// per field, term blocks of ≤ 64 terms:
 ///         [ { string term, v df, v maxTf, v minFieldLength, docs, positions } ]+crc, where docs
@@ -30,9 +31,11 @@ public enum SegmentFile {
     /// 4: short postings inline in the term dictionary. 5: postings in bit-packed blocks with a
     /// skip table and per-block score bounds; stored documents compressed. 6: positions packed
     /// per block (patched frame of reference). 7: stored documents without their body's text
-    /// (an empty string; the lines are read back from the corpus file, `SourceFiles`).
-    public static let formatVersion: UInt32 = 7
-    /// The oldest format still read: 6 is 7 with the bodies' text stored.
+    /// (an empty string; the lines are read back from the corpus file, `SourceFiles`). 8: stored
+    /// documents compressed sixteen to a block, their line numbers as differences.
+    public static let formatVersion: UInt32 = 8
+    /// The oldest format still read: 6 is 7 with the bodies' text stored; 7 has a record per
+    /// document (`recordsPerBlock(version:)`).
     public static let oldestReadableVersion: UInt32 = 6
     /// Postings (or positions) of at most this many bytes are stored in the dictionary entry.
     static let inlineLimit = 32
@@ -40,6 +43,9 @@ public enum SegmentFile {
     static let footerSize = 40
     static let docsPerBlock = 1024
     static let termsPerBlock = 64
+
+    /// How many documents' records share a compressed block in a segment of `version`.
+    static func recordsPerBlock(version: UInt32) -> Int { version >= 8 ? StoredDocument.recordsPerBlock : 1 }
 
     /// Serialises an in-memory index (one segment's documents, numbered from 0).
     public static func encode(_ index: InvertedIndex, analyzerVersion: UInt32) -> [UInt8] {
@@ -95,10 +101,10 @@ public enum SegmentFile {
             dictionaries.append(entries)
         }
         var recordOffsets: [Int] = []
-        for document in index.documents {
+        for first in stride(from: 0, to: index.documents.count, by: StoredDocument.recordsPerBlock) {
             recordOffsets.append(w.bytes.count)
             let start = w.bytes.count
-            document.encodeRecord(into: &w)
+            StoredDocument.encodeBlock(index.documents[first..<min(index.documents.count, first + StoredDocument.recordsPerBlock)], into: &w)
             sealBlock(start)
         }
         let recordsEnd = w.bytes.count

@@ -55,7 +55,17 @@ public final class SegmentReader: @unchecked Sendable {
     /// verified the mapping remembers, behind its own lock.)
     private var termBlocks: [Int: TermBlock] = [:]
     private var lengths: [FieldLengths?] = Array(repeating: nil, count: Field.allCases.count)
+    /// The block of stored documents read last, inflated: a merge reads a segment's documents
+    /// in order, sixteen from each block.
+    private var lastRecords: InflatedRecords?
+    private struct InflatedRecords {
+        var block: Int
+        var plain: [UInt8]
+        var records: [Range<Int>]
+    }
     private let lock = NSLock()
+    /// Documents whose records share a compressed block (1 before format 8).
+    private let recordsPerBlock: Int
 
     public init(path: String, analyzerVersion: UInt32) throws {
         file = try MappedFile(path: path)
@@ -83,6 +93,7 @@ public final class SegmentReader: @unchecked Sendable {
         guard version >= SegmentFile.oldestReadableVersion else {
             throw IndexError.unsupportedVersion(file: path, found: version, supported: SegmentFile.formatVersion)
         }
+        recordsPerBlock = SegmentFile.recordsPerBlock(version: version)
         let analyzer = try h.u32()
         guard analyzer == analyzerVersion else {
             throw IndexError.staleAnalyzer(file: path, found: analyzer, current: analyzerVersion)
@@ -242,27 +253,48 @@ public final class SegmentReader: @unchecked Sendable {
 
     public func document(_ doc: Int) throws -> StoredDocument {
         guard doc >= 0 && doc < documentCount else { throw file.damaged("document \(doc) out of range") }
-        let start = try recordOffset(doc)
-        let end = doc + 1 < documentCount ? try recordOffset(doc + 1) - 4 : try recordsEnd() - 4
+        let block = doc / recordsPerBlock
+        let start = try recordBlockOffset(block)
+        let end = block + 1 < recordBlockCount ? try recordBlockOffset(block + 1) - 4 : try recordsEnd() - 4
         guard start <= end else { throw file.damaged("stored document \(doc) has a negative length") }
         var r = BinaryReader(try file.checkedBytes(start..<end, what: "stored document \(doc)"), file: file.path)
-        return try StoredDocument.decodeRecord(from: &r)
+        guard recordsPerBlock > 1 else { return try StoredDocument.decodeFormat7Record(from: &r) }
+        let inflated: InflatedRecords
+        lock.lock()
+        let last = lastRecords
+        lock.unlock()
+        if let last, last.block == block {
+            inflated = last
+        } else {
+            let (plain, records) = try StoredDocument.inflateBlock(from: &r)
+            let expected = min(recordsPerBlock, documentCount - block * recordsPerBlock)
+            guard records.count == expected else {
+                throw file.damaged("a block of stored documents holds \(records.count) records, not \(expected)")
+            }
+            inflated = InflatedRecords(block: block, plain: plain, records: records)
+            lock.lock()
+            lastRecords = inflated
+            lock.unlock()
+        }
+        return try StoredDocument.decode(inflated.plain, inflated.records[doc - block * recordsPerBlock], file: file.path)
     }
 
-    private func recordOffset(_ doc: Int) throws -> Int {
-        let block = doc / SegmentFile.docsPerBlock
+    private var recordBlockCount: Int { (documentCount + recordsPerBlock - 1) / recordsPerBlock }
+
+    private func recordBlockOffset(_ recordBlock: Int) throws -> Int {
+        let block = recordBlock / SegmentFile.docsPerBlock
         let blockStart = docTableOffset + block * (SegmentFile.docsPerBlock * 8 + 4)
-        let n = min(SegmentFile.docsPerBlock, documentCount - block * SegmentFile.docsPerBlock)
+        let n = min(SegmentFile.docsPerBlock, recordBlockCount - block * SegmentFile.docsPerBlock)
         let bytes = try file.checkedBytes(blockStart..<(blockStart + n * 8), what: "the document table")
-        var r = BinaryReader(bytes, file: file.path, offset: (doc - block * SegmentFile.docsPerBlock) * 8)
+        var r = BinaryReader(bytes, file: file.path, offset: (recordBlock - block * SegmentFile.docsPerBlock) * 8)
         let offset = Int(try r.u64())
         guard offset >= SegmentFile.headerSize && offset < docTableOffset else { throw file.damaged("document table entry out of range") }
         return offset
     }
 
     private func recordsEnd() throws -> Int {
-        let blockCount = (documentCount + SegmentFile.docsPerBlock - 1) / SegmentFile.docsPerBlock
-        let at = docTableOffset + documentCount * 8 + blockCount * 4
+        let tableBlocks = (recordBlockCount + SegmentFile.docsPerBlock - 1) / SegmentFile.docsPerBlock
+        let at = docTableOffset + recordBlockCount * 8 + tableBlocks * 4
         var r = BinaryReader(try file.bytes(at..<(at + 8)), file: file.path)
         let end = Int(try r.u64())
         guard end <= docTableOffset else { throw file.damaged("end of the stored documents out of range") }

@@ -74,6 +74,42 @@ import Testing
         #expect(try Self.readAll(try SegmentReader(path: path, analyzerVersion: 7)) == index)
     }
 
+    /// Stored records are packed sixteen to a compressed block, their line numbers as
+    /// differences: numbers that fall back, a last line before the first, the largest and the
+    /// smallest numbers, empty lists, and more blocks than one block of the doc table holds (and
+    /// a last block that is not full) all come back exactly, read in any order.
+    @Test func roundTripsStoredRecordsInBlocks() throws {
+        let big = Int(Int32.max)
+        var index = InvertedIndex()
+        let count = StoredDocument.recordsPerBlock * (SegmentFile.docsPerBlock + 1) + 5
+        for d in 0..<count {
+            let start = [0, 1, big, big - 1, 500][d % 5]
+            let numbers: [Int] = switch d % 4 {
+            case 0: []
+            case 1: [start, start == 0 ? big : 0, start]
+            case 2: (0..<(d % 40)).map { min(big, start + $0 * 2) }
+            default: [big, 0, big]
+            }
+            index.documents.append(StoredDocument(
+                key: "f#\(d)", file: "a/\(d / 100).txt", title: d % 2 == 0 ? "" : "题\(d)", subtitle: d % 3 == 0 ? "副" : nil,
+                titleIsDerived: d % 7 == 0, author: d % 5 == 0 ? nil : "周\(d % 13)", affiliation: d % 3 == 0 ? "" : nil,
+                lineStart: start, lineEnd: d % 6 == 0 ? max(0, start - 1) : (d % 6 == 1 ? 0 : min(big, start + d)),
+                lineRanges: d % 8 == 0 ? [] : [0...0, big...big, start...min(big, start + 3), 2...(big - 1)],
+                body: d % 9 == 0 ? "正文\n第二行" : "", bodyLines: numbers.enumerated().map { .init(number: $1, standsAlone: $0 % 2 == 1) },
+                sourceOffset: d % 10 == 0 ? nil : [0, 1, Int(UInt32.max) * 4][d % 3]))
+            for f in Field.allCases { index.fieldLengths[Int(f.rawValue)].append(UInt32(d % 7)) }
+        }
+        let path = try Self.temporaryFile(SegmentFile.encode(index, analyzerVersion: 7))
+        defer { unlink(path) }
+        let reader = try SegmentReader(path: path, analyzerVersion: 7)
+        #expect(try Self.readAll(reader) == index)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let doc = Int.random(in: 0..<count, using: &generator)
+            #expect(try reader.document(doc) == index.documents[doc])
+        }
+    }
+
     /// The bundled corpus as one string: long Chinese text to store.
     static func corpusText() throws -> String {
         let reader = CorpusReader(root: corpus)

@@ -216,20 +216,28 @@ import Testing
         #expect(SourceFiles(root: corpus).withBody(stored, indexed: indexed) == .failure(.changed(path: "a.txt")))
     }
 
-    /// A record as format 6 wrote it ends after the body's lines, without the offset (the format-6
-    /// segment test relabels a format-7 segment, whose records all end with the offset's 0).
+    /// A record as format 6 wrote it ends after the body's lines, without the offset (the
+    /// format-7 fixture's records all end with the offset's 0, so relabelled 6 they do not show
+    /// this). Its layout, written out by hand: `string key, file, title, opt subtitle, u8 derived,
+    /// opt author, opt affiliation, v lineStart, v lineEnd, v rangeCount { v low, v high }, string
+    /// body, v lineCount { v (number << 1 | alone) }`.
     @Test func aFormat6RecordWithoutTheOffsetDecodes() throws {
         let document = StoredDocument(
             key: "a#0", file: "a.txt", title: "标题", subtitle: nil, titleIsDerived: false, author: "张三", affiliation: nil,
             lineStart: 3, lineEnd: 4, lineRanges: [1...4], body: "政协委员\n履职尽责",
-            bodyLines: [.init(number: 3, standsAlone: false), .init(number: 4, standsAlone: false)])
-        var writer = BinaryWriter()
-        document.encode(into: &writer)
-        #expect(writer.bytes.last == 0)  // the offset + 1 of a document without one
-        let format6 = Array(writer.bytes.dropLast())
-        let decoded = try format6.withUnsafeBytes { bytes in
+            bodyLines: [.init(number: 3, standsAlone: false), .init(number: 4, standsAlone: true)])
+        var format6 = BinaryWriter()
+        for text in ["a#0", "a.txt", "标题"] { format6.string(text) }
+        format6.optionalString(nil)
+        format6.u8(0)
+        format6.optionalString("张三")
+        format6.optionalString(nil)
+        for value in [3, 4, 1, 1, 4] { format6.varint(value) }
+        format6.string("政协委员\n履职尽责")
+        for value in [2, 3 << 1, 4 << 1 | 1] { format6.varint(value) }
+        let decoded = try format6.bytes.withUnsafeBytes { bytes in
             var reader = BinaryReader(bytes, file: "test")
-            let decoded = try StoredDocument.decode(from: &reader)
+            let decoded = try StoredDocument.decodeFormat7(from: &reader)
             #expect(reader.isAtEnd)
             return decoded
         }
