@@ -16,7 +16,7 @@
 ///                                                      lines are …, compressed together
 ///                                                      (`StoredDocument.encodeBlock`)
 /// doc table, in blocks of 1024 entries: [ u64 recordBlockOffset × ⌈n / 16⌉ ]+crc, then u64 end offset
-/// per field, in blocks of 1024 docs: [ u32 fieldLength × n ]+crc
+/// per field, in blocks of 1024 docs: [ u8 width, fieldLength × n bit-packed at width ]+crc
 /// per field, term blocks of ≤ 64 terms:
 ///         [ { string term, v df, v maxTf, v minFieldLength, docs, positions } ]+crc, where docs
 ///         and positions are each
@@ -32,10 +32,11 @@ public enum SegmentFile {
     /// skip table and per-block score bounds; stored documents compressed. 6: positions packed
     /// per block (patched frame of reference). 7: stored documents without their body's text
     /// (an empty string; the lines are read back from the corpus file, `SourceFiles`). 8: stored
-    /// documents compressed sixteen to a block, their line numbers as differences.
+    /// documents compressed sixteen to a block, their line numbers as differences; field lengths
+    /// bit-packed per block of 1024.
     public static let formatVersion: UInt32 = 8
     /// The oldest format still read: 6 is 7 with the bodies' text stored; 7 has a record per
-    /// document (`recordsPerBlock(version:)`).
+    /// document (`recordsPerBlock(version:)`) and field lengths as u32s.
     public static let oldestReadableVersion: UInt32 = 6
     /// Postings (or positions) of at most this many bytes are stored in the dictionary entry.
     static let inlineLimit = 32
@@ -120,7 +121,10 @@ public enum SegmentFile {
             let lengths = index.fieldLengths[Int(field.rawValue)]
             for blockStart in stride(from: 0, to: lengths.count, by: docsPerBlock) {
                 let start = w.bytes.count
-                for length in lengths[blockStart..<min(lengths.count, blockStart + docsPerBlock)] { w.u32(length) }
+                let block = lengths[blockStart..<min(lengths.count, blockStart + docsPerBlock)]
+                let width = BitPacking.width(of: block)
+                w.u8(UInt8(width))
+                w.packed(block, width: width)
                 sealBlock(start)
             }
         }

@@ -41,6 +41,9 @@ public final class SegmentReader: @unchecked Sendable {
     private let roots: [[BlockRef]]
     private let docTableOffset: Int
     private let fieldLengthsOffset: Int
+    private let rootOffset: Int
+    /// Whether field lengths are bit-packed per block (format 8) rather than u32s.
+    private let packedLengths: Bool
     /// A decoded term dictionary block: its terms (ascending) and their entries, side by side.
     private final class TermBlock {
         let terms: [[UInt8]]
@@ -94,6 +97,8 @@ public final class SegmentReader: @unchecked Sendable {
             throw IndexError.unsupportedVersion(file: path, found: version, supported: SegmentFile.formatVersion)
         }
         recordsPerBlock = SegmentFile.recordsPerBlock(version: version)
+        packedLengths = version >= 8
+        self.rootOffset = rootOffset
         let analyzer = try h.u32()
         guard analyzer == analyzerVersion else {
             throw IndexError.staleAnalyzer(file: path, found: analyzer, current: analyzerVersion)
@@ -119,6 +124,10 @@ public final class SegmentReader: @unchecked Sendable {
         }
         self.roots = roots
         totalFieldLengths = totals
+    }
+
+    deinit {
+        for unpacked in lengths { unpacked?.values.deallocate() }
     }
 
     // MARK: Terms
@@ -222,26 +231,63 @@ public final class SegmentReader: @unchecked Sendable {
         return list
     }
 
-    /// One field's lengths, verified once (the first call) and then read without checks: the hot
-    /// path of scoring.
+    /// One field's lengths, verified and unpacked once (the first call), then read without
+    /// checks: the hot path of scoring.
     public func fieldLengths(_ field: Field) throws -> FieldLengths {
         let f = Int(field.rawValue)
         lock.lock()
         let known = lengths[f]
         lock.unlock()
         if let known { return known }
-        let blockCount = (documentCount + SegmentFile.docsPerBlock - 1) / SegmentFile.docsPerBlock
-        let start = fieldLengthsOffset + f * (documentCount * 4 + blockCount * 4)
-        for block in 0..<blockCount {
-            let n = min(SegmentFile.docsPerBlock, documentCount - block * SegmentFile.docsPerBlock)
-            let blockStart = start + block * (SegmentFile.docsPerBlock * 4 + 4)
-            _ = try file.checkedBytes(blockStart..<(blockStart + n * 4), what: "field lengths")
+        let values = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, documentCount))
+        do {
+            try unpackFieldLengths(f, into: values)
+        } catch {
+            values.deallocate()
+            throw error
         }
-        let verified = FieldLengths(bytes: try file.bytes(start..<(start + documentCount * 4 + blockCount * 4)), owner: file)
         lock.lock()
-        lengths[f] = verified
-        lock.unlock()
-        return verified
+        defer { lock.unlock() }
+        if let known = lengths[f] {  // another thread unpacked them meanwhile
+            values.deallocate()
+            return known
+        }
+        let unpacked = FieldLengths(values: values)
+        lengths[f] = unpacked
+        return unpacked
+    }
+
+    /// Field `f`'s lengths, checked block by block: from format 8 each block of 1024 is a width
+    /// and the lengths bit-packed at it, before that 1024 u32s.
+    private func unpackFieldLengths(_ f: Int, into values: UnsafeMutablePointer<UInt32>) throws {
+        let blockCount = (documentCount + SegmentFile.docsPerBlock - 1) / SegmentFile.docsPerBlock
+        func count(_ block: Int) -> Int { min(SegmentFile.docsPerBlock, documentCount - block * SegmentFile.docsPerBlock) }
+        guard packedLengths else {
+            let start = fieldLengthsOffset + f * (documentCount * 4 + blockCount * 4)
+            for block in 0..<blockCount {
+                let blockStart = start + block * (SegmentFile.docsPerBlock * 4 + 4)
+                let bytes = try file.checkedBytes(blockStart..<(blockStart + count(block) * 4), what: "field lengths")
+                for i in 0..<count(block) {
+                    values[block * SegmentFile.docsPerBlock + i] = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))
+                }
+            }
+            return
+        }
+        // The fields' blocks follow one another; each block's size comes from its width.
+        var at = fieldLengthsOffset
+        for field in 0...f {
+            for block in 0..<blockCount {
+                let width = Int(try file.bytes(at..<(at + 1))[0])
+                guard width <= 32 else { throw file.damaged("field lengths packed \(width) bits wide") }
+                let end = at + 1 + BitPacking.byteCount(count: count(block), width: width)
+                guard end + 4 <= rootOffset else { throw file.damaged("field lengths past their end") }
+                if field == f {
+                    let bytes = try file.checkedBytes(at..<end, what: "field lengths")
+                    BitPacking.unpack(bytes.baseAddress! + 1, count: count(block), width: width, into: values + block * SegmentFile.docsPerBlock)
+                }
+                at = end + 4
+            }
+        }
     }
 
     // MARK: Documents
@@ -302,16 +348,14 @@ public final class SegmentReader: @unchecked Sendable {
     }
 }
 
-/// A field's lengths in one segment, already verified: blocks of 1024 u32 each followed by its CRC.
-/// Valid while its `SegmentReader` is alive (it borrows the mapping without retaining it, so the
-/// scoring loop copies it for free).
+/// A field's lengths in one segment, verified and unpacked, one per document. Valid while its
+/// `SegmentReader` is alive (the reader owns the memory; the scoring loop copies a pointer, with
+/// nothing to retain).
 public struct FieldLengths: @unchecked Sendable {
-    let bytes: UnsafeRawBufferPointer
-    /// The mapping (kept alive by its segment reader; not retained on every read).
-    unowned(unsafe) let owner: MappedFile
+    let values: UnsafePointer<UInt32>
+
+    init(values: UnsafeMutablePointer<UInt32>) { self.values = UnsafePointer(values) }
 
     @inline(__always)
-    public subscript(doc: Int) -> UInt32 {
-        UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: (doc + doc / SegmentFile.docsPerBlock) * 4, as: UInt32.self))
-    }
+    public subscript(doc: Int) -> UInt32 { values[doc] }
 }

@@ -110,6 +110,32 @@ import Testing
         }
     }
 
+    /// Field lengths are bit-packed per block of 1024 at the block's width: all zero (width 0),
+    /// ones, a block with one large length, the largest u32, and a last block that is not full
+    /// come back exactly, for each field.
+    @Test func roundTripsPackedFieldLengths() throws {
+        var index = InvertedIndex()
+        let count = SegmentFile.docsPerBlock * 4 + 3
+        for d in 0..<count {
+            index.documents.append(StoredDocument(
+                key: "f#\(d)", file: "f.txt", title: "", subtitle: nil, titleIsDerived: true, author: nil, affiliation: nil,
+                lineStart: 1, lineEnd: 1, lineRanges: [], body: "", bodyLines: []))
+            let block = d / SegmentFile.docsPerBlock
+            index.fieldLengths[0].append(0)
+            index.fieldLengths[1].append(block == 1 ? 1 : 0)
+            index.fieldLengths[2].append(UInt32(d % 300) + (d == 2 * SegmentFile.docsPerBlock + 5 ? 100_000 : 0))
+            index.fieldLengths[3].append(block == 3 && d % 2 == 0 ? .max : UInt32(d))
+        }
+        let path = try Self.temporaryFile(SegmentFile.encode(index, analyzerVersion: 7))
+        defer { unlink(path) }
+        let reader = try SegmentReader(path: path, analyzerVersion: 7)
+        #expect(try Self.readAll(reader) == index)
+        for field in Field.allCases {
+            let lengths = try reader.fieldLengths(field)
+            #expect((0..<count).allSatisfy { lengths[$0] == index.fieldLengths[Int(field.rawValue)][$0] }, "\(field)")
+        }
+    }
+
     /// The bundled corpus as one string: long Chinese text to store.
     static func corpusText() throws -> String {
         let reader = CorpusReader(root: corpus)
