@@ -287,18 +287,18 @@ public final class SegmentReader: @unchecked Sendable {
         let n = min(SegmentFile.docsPerBlock, recordBlockCount - block * SegmentFile.docsPerBlock)
         let bytes = try file.checkedBytes(blockStart..<(blockStart + n * 8), what: "the document table")
         var r = BinaryReader(bytes, file: file.path, offset: (recordBlock - block * SegmentFile.docsPerBlock) * 8)
-        let offset = Int(try r.u64())
+        let offset = try r.u64()  // compared as read: a damaged one may not fit an Int
         guard offset >= SegmentFile.headerSize && offset < docTableOffset else { throw file.damaged("document table entry out of range") }
-        return offset
+        return Int(offset)
     }
 
     private func recordsEnd() throws -> Int {
         let tableBlocks = (recordBlockCount + SegmentFile.docsPerBlock - 1) / SegmentFile.docsPerBlock
         let at = docTableOffset + recordBlockCount * 8 + tableBlocks * 4
         var r = BinaryReader(try file.bytes(at..<(at + 8)), file: file.path)
-        let end = Int(try r.u64())
+        let end = try r.u64()  // under no checksum: compared before it becomes an Int
         guard end <= docTableOffset else { throw file.damaged("end of the stored documents out of range") }
-        return end
+        return Int(end)
     }
 }
 
