@@ -83,13 +83,16 @@ public final class SegmentReader: @unchecked Sendable {
         let footer = try file.bytes((size - SegmentFile.footerSize)..<size)
         guard Array(footer[36..<40]) == SegmentFile.endMagic else { throw file.damaged("truncated (end marker missing)") }
         var f = BinaryReader(footer, file: path)
-        let rootOffset = Int(try f.u64()), rootLength = Int(try f.u64())
-        docTableOffset = Int(try f.u64())
-        fieldLengthsOffset = Int(try f.u64())
+        // As read, until the checksum holds and each is within the file: a damaged one may not fit an Int.
+        let offsets = [try f.u64(), try f.u64(), try f.u64(), try f.u64()]
         let storedCRC = try f.u32()
         guard CRC32.checksum(Array(header) + Array(footer[0..<32])) == storedCRC else {
             throw file.damaged("checksum mismatch in the header or footer")
         }
+        guard offsets.allSatisfy({ $0 <= size }) else { throw file.damaged("footer offsets out of range") }
+        let rootOffset = Int(offsets[0]), rootLength = Int(offsets[1])
+        docTableOffset = Int(offsets[2])
+        fieldLengthsOffset = Int(offsets[3])
         guard version >= SegmentFile.oldestReadableVersion else {
             throw IndexError.unsupportedVersion(file: path, found: version, supported: SegmentFile.formatVersion)
         }

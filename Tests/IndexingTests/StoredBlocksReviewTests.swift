@@ -86,6 +86,26 @@ import Testing
         #expect(Self.isDamage(try Self.readEvery(bytes, index)))
     }
 
+    /// The footer's offsets were converted to `Int` before their checksum was checked: one
+    /// flipped top bit trapped on opening. With the checksum made to match, an offset and a
+    /// length that overflow when added trapped too.
+    @Test func aFooterOffsetPastIntMaxIsDamage() throws {
+        let index = Self.storedIndex(20)
+        let bytes = SegmentFile.encode(index, analyzerVersion: 7)
+        let footer = bytes.count - SegmentFile.footerSize
+        for field in 0..<4 {
+            var flipped = bytes
+            flipped[footer + field * 8 + 7] ^= 0x80
+            #expect(Self.isDamage(try Self.readEvery(flipped, index)), "offset \(field) flipped")
+            Self.resealFooter(&flipped)
+            #expect(Self.isDamage(try Self.readEvery(flipped, index)), "offset \(field) past Int.max, resealed")
+        }
+        var overflowing = bytes
+        Self.put(UInt64(Int.max), at: footer + 8, in: &overflowing)  // root length
+        Self.resealFooter(&overflowing)
+        #expect(Self.isDamage(try Self.readEvery(overflowing, index)))
+    }
+
     /// A last, partial block holding one record fewer or more than the header's document count
     /// says (the count relabelled, the footer resealed; the doc table is the same size either way).
     @Test(arguments: [(19, 20), (20, 19), (16 * 1024 + 3, 16 * 1024 + 4), (16 * 1024 + 4, 16 * 1024 + 3)])
