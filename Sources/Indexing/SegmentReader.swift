@@ -3,8 +3,8 @@ import Foundation
 /// Reads a segment file through a memory map. Opening checks the header, the footer and the
 /// term dictionary's root; everything else is checked block by block on first use.
 ///
-/// Safe to share between threads: its caches (decoded term blocks, verified field lengths) are
-/// behind a lock.
+/// Safe to share between threads: its caches (decoded term blocks, verified field lengths, the
+/// block of stored documents inflated last) are behind a lock.
 public final class SegmentReader: @unchecked Sendable {
     public let file: MappedFile
     public let documentCount: Int
