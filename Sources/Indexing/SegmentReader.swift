@@ -3,8 +3,8 @@ import Foundation
 /// Reads a segment file through a memory map. Opening checks the header, the footer and the
 /// term dictionary's root; everything else is checked block by block on first use.
 ///
-/// Safe to share between threads: its caches (decoded term blocks, verified field lengths) are
-/// behind a lock.
+/// Safe to share between threads: its caches (decoded term blocks, verified field lengths, the
+/// block of stored documents inflated last) are behind a lock.
 public final class SegmentReader: @unchecked Sendable {
     public let file: MappedFile
     public let documentCount: Int
@@ -86,13 +86,16 @@ public final class SegmentReader: @unchecked Sendable {
         let footer = try file.bytes((size - SegmentFile.footerSize)..<size)
         guard Array(footer[36..<40]) == SegmentFile.endMagic else { throw file.damaged("truncated (end marker missing)") }
         var f = BinaryReader(footer, file: path)
-        let rootOffset = Int(try f.u64()), rootLength = Int(try f.u64())
-        docTableOffset = Int(try f.u64())
-        fieldLengthsOffset = Int(try f.u64())
+        // As read, until the checksum holds and each is within the file: a damaged one may not fit an Int.
+        let offsets = [try f.u64(), try f.u64(), try f.u64(), try f.u64()]
         let storedCRC = try f.u32()
         guard CRC32.checksum(Array(header) + Array(footer[0..<32])) == storedCRC else {
             throw file.damaged("checksum mismatch in the header or footer")
         }
+        guard offsets.allSatisfy({ $0 <= size }) else { throw file.damaged("footer offsets out of range") }
+        let rootOffset = Int(offsets[0]), rootLength = Int(offsets[1])
+        docTableOffset = Int(offsets[2])
+        fieldLengthsOffset = Int(offsets[3])
         guard version >= SegmentFile.oldestReadableVersion else {
             throw IndexError.unsupportedVersion(file: path, found: version, supported: SegmentFile.formatVersion)
         }
@@ -333,18 +336,18 @@ public final class SegmentReader: @unchecked Sendable {
         let n = min(SegmentFile.docsPerBlock, recordBlockCount - block * SegmentFile.docsPerBlock)
         let bytes = try file.checkedBytes(blockStart..<(blockStart + n * 8), what: "the document table")
         var r = BinaryReader(bytes, file: file.path, offset: (recordBlock - block * SegmentFile.docsPerBlock) * 8)
-        let offset = Int(try r.u64())
+        let offset = try r.u64()  // compared as read: a damaged one may not fit an Int
         guard offset >= SegmentFile.headerSize && offset < docTableOffset else { throw file.damaged("document table entry out of range") }
-        return offset
+        return Int(offset)
     }
 
     private func recordsEnd() throws -> Int {
         let tableBlocks = (recordBlockCount + SegmentFile.docsPerBlock - 1) / SegmentFile.docsPerBlock
         let at = docTableOffset + recordBlockCount * 8 + tableBlocks * 4
         var r = BinaryReader(try file.bytes(at..<(at + 8)), file: file.path)
-        let end = Int(try r.u64())
+        let end = try r.u64()  // under no checksum: compared before it becomes an Int
         guard end <= docTableOffset else { throw file.damaged("end of the stored documents out of range") }
-        return end
+        return Int(end)
     }
 }
 
