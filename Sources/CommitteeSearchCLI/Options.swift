@@ -7,8 +7,8 @@ import Search
 
 /// Where the corpus and the index live.
 struct LocationOptions: ParsableArguments {
-    @Option(name: .long, help: "Directory of journal issue files (*.txt).")
-    var corpus: String = "corpus"
+    @Option(name: .long, help: "Directory of journal issue files (*.txt). (default: the one the index was built from, else corpus)")
+    var corpus: String?
 
     @Option(name: .long, help: "Directory of the index.")
     var index: String = ".committee-search"
@@ -22,7 +22,22 @@ struct LocationOptions: ParsableArguments {
     @Option(name: .long, help: "Words to keep whole, added to the shipped domain dictionary (default: dictionary.txt in the index directory, if present).")
     var dictionary: String?
 
-    var corpusURL: URL { URL(fileURLWithPath: corpus) }
+    /// The corpus directory: `--corpus`, else the one the index records (while it is still a
+    /// directory), else `corpus`.
+    func corpusURL(recorded: URL?) -> URL {
+        if let corpus { return URL(fileURLWithPath: corpus) }
+        var isDirectory: ObjCBool = false
+        if let recorded, FileManager.default.fileExists(atPath: recorded.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return recorded
+        }
+        return URL(fileURLWithPath: "corpus")
+    }
+
+    /// The corpus directory the newest commit point records (nil: none, or none readable).
+    var recordedCorpus: URL? {
+        guard let manifest = try? directory.latestManifest() else { return nil }
+        return CorpusReference.resolve(manifest.corpus, index: indexURL)
+    }
     var indexURL: URL { URL(fileURLWithPath: index) }
 
     var directory: IndexDirectory { IndexDirectory(url: indexURL) }
@@ -35,11 +50,12 @@ struct LocationOptions: ParsableArguments {
         let version = Analyzer.fingerprint(of: dictionary)
         do {
             if directory.exists { return try directory.open(analyzerVersion: version) }
+            let corpusURL = corpusURL(recorded: nil)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: corpusURL.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw CLIError("no index at \(index) and no corpus directory at \(corpus): pass --corpus DIR (or --index DIR)")
+                throw CLIError("no index at \(index) and no corpus directory at \(corpus ?? "corpus"): pass --corpus DIR (or --index DIR)")
             }
-            if !quiet { FileHandle.standardError.write(Data("building the index of \(corpus) in \(index) …\n".utf8)) }
+            if !quiet { FileHandle.standardError.write(Data("building the index of \(corpus ?? "corpus") in \(index) …\n".utf8)) }
             let writer = IndexWriter(directory: directory, corpus: corpusURL, layout: layout, bigrams: bigrams, analyzerVersion: version)
             writer.dictionary = dictionary
             let report = try writer.update()

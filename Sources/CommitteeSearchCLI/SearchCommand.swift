@@ -89,7 +89,7 @@ struct SearchCommand: ParsableCommand {
                 throw CLIError("\(failure): \(QueryParser.mark(text, at: failure.column))", code: 2)
             }
             let index = try location.openOrBuild(quiet: json, dictionary: dictionary)
-            let session = try SearchSession(index: index, corpus: location.corpusURL, similarity: ranking.similarity, options: displayOptions, dictionary: dictionary)
+            let session = try SearchSession(index: index, corpus: location.corpusURL(recorded: index.recordedCorpus), similarity: ranking.similarity, options: displayOptions, dictionary: dictionary)
             print(try session.run(text, offset: offset), terminator: "")
         }
     }

@@ -43,7 +43,7 @@ struct ShellCommand: ParsableCommand {
             options.json = json
             options.snippets = snippets
             options.more = { _ in ":more" }
-            var session = try SearchSession(index: index, corpus: location.corpusURL, similarity: ranking.similarity, options: options, dictionary: dictionary)
+            var session = try SearchSession(index: index, corpus: location.corpusURL(recorded: index.recordedCorpus), similarity: ranking.similarity, options: options, dictionary: dictionary)
             var last: String? = nil
             var offset = 0
             if isTerminal { print("committee-search shell — \(index.liveDocumentCount) articles. :help for the syntax, :quit to leave.") }
@@ -76,7 +76,7 @@ struct ShellCommand: ParsableCommand {
                     if let opened = index as? IndexSnapshot, let newest = location.directory.generations().first, newest != opened.generation {
                         do {
                             index = try location.directory.open(analyzerVersion: Analyzer.fingerprint(of: dictionary))
-                            session = try SearchSession(index: index, corpus: location.corpusURL, similarity: ranking.similarity, options: options, dictionary: dictionary)
+                            session = try SearchSession(index: index, corpus: location.corpusURL(recorded: index.recordedCorpus), similarity: ranking.similarity, options: options, dictionary: dictionary)
                             if isTerminal { print("(the index was updated: \(index.liveDocumentCount) articles)") }
                         } catch {
                             print("error: the updated index cannot be opened (\(error)); searching the version opened before")

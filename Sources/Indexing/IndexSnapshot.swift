@@ -8,6 +8,8 @@ public final class IndexSnapshot: SearchableIndex, @unchecked Sendable {
     /// in `files`).
     let manifest: Manifest
     public let directory: String
+    /// The corpus directory the commit point records, resolved from the index directory.
+    public var recordedCorpus: URL? { CorpusReference.resolve(manifest.corpus, index: URL(fileURLWithPath: directory)) }
     let segments: [SegmentReader]
     /// First global id of each segment, and one past the last.
     let bases: [Int]

@@ -166,7 +166,8 @@ public final class IndexWriter {
             if let changed = newTimes[manifest.files[i].path] { manifest.files[i].changed = changed }
         }
         manifest.scanStarted = scanStarted
-        if let unchanged = previous, toIndex.isEmpty, deletions.isEmpty, newTimes.isEmpty {
+        manifest.corpus = CorpusReference.make(corpus: reader.root, index: directory.url)
+        if let unchanged = previous, toIndex.isEmpty, deletions.isEmpty, newTimes.isEmpty, unchanged.corpus == manifest.corpus {
             // Nothing to do: no new commit point.
             report.generation = unchanged.generation
             report.segments = unchanged.segments.count

@@ -3,9 +3,10 @@ import Foundation
 /// The binary form of a commit point (`segments_N`). Integers little-endian, `v` = LEB128 varint,
 /// strings `v` byte length + UTF-8 (`BinaryCoding`):
 /// ```
-/// header   "CSMF" u32 fileVersion(2)
+/// header   "CSMF" u32 fileVersion(3)
 ///          v generation  u32 formatVersion  u32 analyzerVersion  string layout  u8 bigrams
 ///          v scanStarted                                         (version 2)
+///          string corpus                                         (version 3)
 /// segments v count, each:
 ///          string name  v documentCount
 ///          v rangeCount { v (start − previous range's end)  v length }     deleted local ids
@@ -27,9 +28,10 @@ extension Manifest {
     static let magic: [UInt8] = Array("CSMF".utf8)
     static let endMagic: [UInt8] = Array("FMSC".utf8)
     /// The commit point's own encoding (the segments' is `formatVersion`). 1: binary, front-coded
-    /// paths. 2: file status-change times (files are not read again when unchanged). The JSON that came
-    /// before them had no number; it and version 1 are still read (times unknown).
-    public static let fileVersion: UInt32 = 2
+    /// paths. 2: file status-change times (files are not read again when unchanged). 3: the corpus
+    /// directory. The JSON that came before them had no number; it and versions 1 and 2 are still
+    /// read (times, corpus unknown).
+    public static let fileVersion: UInt32 = 3
     /// Document counts and ids are bounded as a segment's are (its header holds a u32 count), so
     /// sums of them cannot overflow.
     static let documentLimit = Int(UInt32.max)
@@ -46,6 +48,7 @@ extension Manifest {
         w.string(layout)
         w.u8(bigrams ? 1 : 0)
         w.varint(Int(max(0, scanStarted)))
+        w.string(corpus)
 
         w.varint(segments.count)
         var numbers: [String: Int] = [:]  // segment name → its number in the file (index + 1)
@@ -216,6 +219,7 @@ extension Manifest {
         default: throw r.damaged("malformed bigrams flag")
         }
         let scanStarted = version >= 2 ? Int64(try r.count(max: Int.max)) : 0
+        let corpus = version >= 3 ? try r.string() : ""
 
         let segmentCount = try r.count()
         var segments: [Segment] = []
@@ -285,7 +289,7 @@ extension Manifest {
         guard r.isAtEnd else { throw r.damaged("unexpected bytes after the commit point's files") }
         return Manifest(
             generation: generation, formatVersion: formatVersion, analyzerVersion: analyzerVersion, layout: layout,
-            bigrams: bigrams, segments: segments, files: [], scanStarted: scanStarted)
+            bigrams: bigrams, segments: segments, files: [], scanStarted: scanStarted, corpus: corpus)
     }
 
     /// A signed difference as an unsigned varint: 0, −1, 1, −2, … → 0, 1, 2, 3, …

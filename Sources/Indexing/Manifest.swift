@@ -67,6 +67,10 @@ public struct Manifest: Equatable, Sendable {
     /// 1970 (0: unknown). A file changed within `IndexWriter.racyMargin` of it may have changed
     /// again in the same clock tick after it was read, so its recorded time is not trusted.
     public var scanStarted: Int64 = 0
+    /// The corpus directory the index was built from (`CorpusReference`): relative to the index
+    /// directory when they share a parent below the root, else absolute; empty when unknown (a
+    /// commit point before version 3). A search without `--corpus` reads passages from it.
+    public var corpus: String = ""
 
     public static let prefix = "segments_"
 

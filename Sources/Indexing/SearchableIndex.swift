@@ -1,3 +1,5 @@
+import Foundation
+
 /// What ranking needs from an index, whether built in memory or read from segments on disk.
 ///
 /// Document ids are dense in `0..<documentCount`; deleted documents never appear in postings and
@@ -30,6 +32,8 @@ public protocol SearchableIndex {
     func filePath(_ doc: DocID) throws -> String
     /// The document's stable id (`StoredDocument.key`), without reading its stored fields.
     func documentKey(_ doc: DocID) throws -> String
+    /// The corpus directory the index was built from, as it records it (nil: not recorded).
+    var recordedCorpus: URL? { get }
 }
 
 extension SearchableIndex {
@@ -50,4 +54,5 @@ extension InvertedIndex: SearchableIndex {
     public var hasBigrams: Bool { !postings[Int(Field.grams.rawValue)].isEmpty }
     public func filePath(_ doc: DocID) -> String { documents[doc.index].file }
     public func documentKey(_ doc: DocID) -> String { documents[doc.index].key }
+    public var recordedCorpus: URL? { nil }
 }

@@ -340,6 +340,36 @@ import Testing
         #expect(shell.terminationStatus == 0)
     }
 
+    /// The index records its corpus (relative to itself): a search or an update given only the
+    /// index, from any directory, reads that corpus; moved together, they still find each other;
+    /// `--corpus` still decides when given.
+    @Test func theIndexRemembersItsCorpus() throws {
+        let (dir, corpus, index, file) = try Self.oneIssueCorpus()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try Self.run(["index", "--corpus", corpus.path, "--index", index]).status == 0)
+        let elsewhere = Self.temporaryDirectory()
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: elsewhere) }
+        let found = try Self.run(["search", "--index", index, "履职"], in: elsewhere)
+        #expect(found.status == 0)
+        #expect(found.stdout.contains("line 3: …政协委员[履职]尽责。…"), "\(found.stdout)")
+        // An update from elsewhere, without --corpus, brings the recorded corpus up to date.
+        try Data("□ 张三\n\n新的一行。\n政协委员履职尽责，再次。\n".utf8).write(to: file)
+        let update = try Self.run(["index", "--index", index], in: elsewhere)
+        #expect(update.status == 0 && update.stdout.contains("1 changed"), "\(update.stdout)")
+        // The project moved as a whole.
+        let moved = elsewhere.appendingPathComponent("project")
+        try FileManager.default.moveItem(at: dir, to: moved)
+        defer { try? FileManager.default.moveItem(at: moved, to: dir) }
+        let after = try Self.run(["search", "--index", moved.appendingPathComponent("idx").path, "履职"], in: Self.repository)
+        #expect(after.stdout.contains("line 4: …政协委员[履职]尽责，再次。…"), "\(after.stdout)")
+        // --corpus wins: a directory without the file has no passage to give.
+        let other = elsewhere.appendingPathComponent("other")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        let explicit = try Self.run(["search", "--corpus", other.path, "--index", moved.appendingPathComponent("idx").path, "履职"])
+        #expect(explicit.stdout.contains("(no passage: issue.txt"), "\(explicit.stdout)")
+    }
+
     /// Passages come from the corpus file; one edited since the last `index` is not quoted with
     /// lines that no longer hold what was indexed: the hit says so, and `index` mends it.
     @Test func aFileChangedSinceIndexingIsShownWithoutPassagesAndANote() throws {

@@ -24,12 +24,13 @@ import Testing
             .init(path: "2024/empty.txt", size: 0, contentHash: 0, segment: "", firstDocument: 7, documentCount: 0),
             .init(path: "委员/发言.txt", size: 77, contentHash: 42, segment: first, firstDocument: 7, documentCount: 3, changed: 1_763_800_000_123_456_790),
         ],
-        scanStarted: 1_763_800_001_000_000_000)
+        scanStarted: 1_763_800_001_000_000_000, corpus: "../语料/corpus")
 
-    /// What a commit point that keeps no times (JSON, version 1) holds of `manifest`.
+    /// What a commit point that keeps no times nor corpus (JSON, version 1) holds of `manifest`.
     static func withoutTimes(_ manifest: Manifest) -> Manifest {
         var copy = manifest
         copy.scanStarted = 0
+        copy.corpus = ""
         for i in copy.files.indices { copy.files[i].changed = 0 }
         return copy
     }
@@ -153,9 +154,33 @@ import Testing
             try Self.decode(Array("hello".utf8))
         }
         var future = bytes
-        future[4] = 3
-        #expect(throws: IndexError.unsupportedVersion(file: "m", found: 3, supported: Manifest.fileVersion)) { try Self.decode(future) }
+        future[4] = 4
+        #expect(throws: IndexError.unsupportedVersion(file: "m", found: 4, supported: Manifest.fileVersion)) { try Self.decode(future) }
         #expect(IndexError.unsupportedVersion(file: "m", found: 2, supported: 1).description.hasSuffix("run `committee-search index --full` to rebuild it"))
+    }
+
+    /// Version 2 is version 3 without the corpus: it reads with the corpus unknown (empty).
+    @Test func version2ReadsWithoutACorpus() throws {
+        var sample = Self.sample
+        sample.corpus = ""
+        var bytes = sample.encoded()
+        // The header, then generation … scanStarted, then the empty corpus string (one 0 byte).
+        var prefix = BinaryWriter()
+        prefix.raw(Manifest.magic)
+        prefix.u32(3)
+        prefix.varint(sample.generation)
+        prefix.u32(sample.formatVersion)
+        prefix.u32(sample.analyzerVersion)
+        prefix.string(sample.layout)
+        prefix.u8(1)
+        prefix.varint(Int(sample.scanStarted))
+        #expect(Array(bytes[0..<prefix.bytes.count]) == prefix.bytes && bytes[prefix.bytes.count] == 0)
+        bytes.remove(at: prefix.bytes.count)
+        bytes[4] = 2
+        let crcOffset = bytes.count - 8
+        let crc = CRC32.checksum(Array(bytes[0..<crcOffset]))
+        for k in 0..<4 { bytes[crcOffset + k] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(k))) }
+        #expect(try Self.decode(bytes) == sample)
     }
 
     /// A version 1 commit point (no times) with a valid checksum around `body` (everything between
