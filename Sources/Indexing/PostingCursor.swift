@@ -60,6 +60,7 @@ public final class PostingCursor {
     private let documentCount: Int
     private let blockCount: Int
     private let blocksStart: Int
+    private let skips: PostingsEncoder.SkipLayout
 
     @exclusivity(unchecked) private var block = -1
     private var count: Int {
@@ -80,7 +81,7 @@ public final class PostingCursor {
     @exclusivity(unchecked) private var gapStarts: [Int] = []
 
     init(file: MappedFile, documentFrequency: Int, maxTermFrequency: UInt32, minFieldLength: UInt32, documentCount: Int,
-         docs: SegmentReader.Storage, positions: SegmentReader.Storage) throws {
+         docs: SegmentReader.Storage, positions: SegmentReader.Storage, skips: PostingsEncoder.SkipLayout) throws {
         self.file = file
         self.documentFrequency = documentFrequency
         self.maxTermFrequency = maxTermFrequency
@@ -98,7 +99,7 @@ public final class PostingCursor {
             }
         }
         let blockCount = (documentFrequency + PostingsEncoder.blockSize - 1) / PostingsEncoder.blockSize
-        let blocksStart = blockCount > 1 ? blockCount * PostingsEncoder.skipEntrySize : 0
+        let blocksStart = blockCount > 1 ? blockCount * skips.size : 0
         do {
             self.docs = try view(docs, "a postings block")
             self.positionBytes = try view(positions, "a positions block")
@@ -108,6 +109,7 @@ public final class PostingCursor {
             throw error
         }
         self.owned = owned
+        self.skips = skips
         self.blockCount = blockCount
         self.blocksStart = blocksStart
         ids = .allocate(capacity: PostingsEncoder.blockSize)
@@ -126,14 +128,22 @@ public final class PostingCursor {
     // MARK: Skip table
 
     @inline(__always)
-    private func skip(_ block: Int, _ field: Int) -> UInt32 {
-        docs.loadUnaligned(fromByteOffset: block * PostingsEncoder.skipEntrySize + field * 4, as: UInt32.self).littleEndian
+    private func skipU32(_ block: Int, at offset: Int) -> UInt32 {
+        docs.loadUnaligned(fromByteOffset: block * skips.size + offset, as: UInt32.self).littleEndian
     }
+
+    /// Where `block` ends, counted from the end of the skip table.
+    @inline(__always)
+    private func blockEnd(_ block: Int) -> Int { Int(skipU32(block, at: 4)) }
+
+    /// Where `block`'s positions begin in the term's positions.
+    @inline(__always)
+    private func positionsStart(_ block: Int) -> Int { skips.hasPositions ? Int(skipU32(block, at: 8)) : 0 }
 
     /// The last document of `block` (for a single block: the segment's last id, a valid bound).
     @inline(__always)
     private func lastDoc(_ block: Int) -> Int {
-        blockCount == 1 ? documentCount - 1 : Int(skip(block, 0))
+        blockCount == 1 ? documentCount - 1 : Int(skipU32(block, at: 0))
     }
 
     /// The score bounds of the block holding the first posting ≥ `target`, without decoding it:
@@ -142,7 +152,10 @@ public final class PostingCursor {
     public func blockBounds(at target: Int) -> (lastDoc: Int, maxTermFrequency: UInt32, minFieldLength: UInt32)? {
         if blockCount == 1 { return target <= documentCount - 1 ? (documentCount - 1, maxTermFrequency, minFieldLength) : nil }
         guard let b = firstBlock(atLeast: target, from: max(block, 0)) else { return nil }
-        return (Int(skip(b, 0)), skip(b, 3), skip(b, 4))
+        if skips.wideBounds { return (Int(skipU32(b, at: 0)), skipU32(b, at: 12), skipU32(b, at: 16)) }
+        let bounds = skipU32(b, at: skips.size - 4)
+        let frequency = bounds & 0xFFFF, length = bounds >> 16
+        return (Int(skipU32(b, at: 0)), frequency == PostingsEncoder.saturated ? maxTermFrequency : frequency, length)
     }
 
     /// The first block from `start` whose last document is ≥ `target` (galloping, then binary search).
@@ -168,8 +181,8 @@ public final class PostingCursor {
     // MARK: Moving
 
     private func decode(_ b: Int) throws {
-        let start = b == 0 ? blocksStart : blocksStart + Int(skip(b - 1, 1))
-        let end = blockCount == 1 ? docs.count : blocksStart + Int(skip(b, 1))
+        let start = b == 0 ? blocksStart : blocksStart + blockEnd(b - 1)
+        let end = blockCount == 1 ? docs.count : blocksStart + blockEnd(b)
         let n = b == blockCount - 1 ? documentFrequency - b * PostingsEncoder.blockSize : PostingsEncoder.blockSize
         guard start < end, end <= docs.count else { throw file.damaged("a postings block out of range") }
         let base = docs.baseAddress!
@@ -186,7 +199,7 @@ public final class PostingCursor {
         // Every delta but the list's first must be positive (ids strictly ascending): checked as
         // the least delta, not a branch per posting. The sum cannot overflow (at most 128 deltas
         // below 2^32); ascending, the last id bounds all of them (checked below).
-        var previous: UInt64 = b == 0 ? 0 : UInt64(skip(b - 1, 0))
+        var previous: UInt64 = b == 0 ? 0 : UInt64(skipU32(b - 1, at: 0))
         var least: UInt32 = b == 0 ? 1 : ids[0]
         previous &+= UInt64(ids[0])
         ids[0] = UInt32(truncatingIfNeeded: previous)
@@ -199,7 +212,7 @@ public final class PostingCursor {
         guard least > 0 else { throw file.damaged("postings out of order") }
         for i in 0..<n { frequencies[i] &+= 1 }
         guard previous < UInt64(documentCount) else { throw file.damaged("a posting names document \(previous) of \(documentCount)") }
-        guard blockCount == 1 || previous == UInt64(skip(b, 0)) else { throw file.damaged("a skip entry disagrees with its postings block") }
+        guard blockCount == 1 || previous == UInt64(skipU32(b, at: 0)) else { throw file.damaged("a skip entry disagrees with its postings block") }
         block = b
         count = n
         index = 0
@@ -272,7 +285,7 @@ public final class PostingCursor {
             gapStarts.append(total)
         }
         let bytes = positionBytes
-        var at = blockCount == 1 ? 0 : Int(skip(b, 2))
+        var at = blockCount == 1 ? 0 : positionsStart(b)
         func varint() throws -> Int {
             var value = 0, shift = 0
             while true {

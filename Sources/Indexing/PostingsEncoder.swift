@@ -3,16 +3,19 @@
 ///
 /// Doc ids and frequencies (`docs` bytes):
 /// ```
-/// if more than one block, a skip table, one entry per block (u32 little-endian each):
-///     lastDoc  blockEnd  positionsStart  maxTermFrequency  minFieldLength
+/// if more than one block, a skip table, one entry per block (little-endian):
+///     u32 lastDoc  u32 blockEnd  [u32 positionsStart]  u16 maxTermFrequency  u16 minFieldLength
+///     (positionsStart only for a term with positions; formats 6 and 7: all five u32, `SkipLayout.wide`)
 /// then per block: u8 docWidth, docDeltas bit-packed; u8 tfWidth, (tf − 1) bit-packed
 /// ```
 /// Deltas are from the previous document (the first block's first from 0); `blockEnd` is the
 /// offset just past the block, counted from the end of the skip table; `positionsStart` is where
 /// the block's positions begin in the `positions` bytes. `maxTermFrequency` and `minFieldLength`
 /// bound the BM25 score of any document in the block (it grows with the frequency and falls with
-/// the length, for any k1 ≥ 0 and b in 0…1), which is what block-max pruning needs. A single-block list
-/// has no skip table: its bounds are the term's own (in the dictionary entry).
+/// the length, for any k1 ≥ 0 and b in 0…1), which is what block-max pruning needs. The two bounds
+/// saturate at 65,535 and stay bounds: a larger frequency is written as 65,535, which means "the
+/// term's largest" (its dictionary entry's), and a longer field as 65,535, less than it is. A
+/// single-block list has no skip table: its bounds are the term's own (in the dictionary entry).
 ///
 /// Positions (`positions` bytes), apart, read only for phrases and proximity: per block, the
 /// position deltas of its documents one after another (each document's first from 0), patched
@@ -22,7 +25,25 @@
 /// article) do not widen every small one.
 public struct PostingsEncoder {
     public static let blockSize = 128
-    static let skipEntrySize = 20
+
+    /// Where a skip entry's values are.
+    struct SkipLayout: Equatable {
+        /// Bytes per entry.
+        let size: Int
+        /// Whether the entry holds `positionsStart` (after `blockEnd`).
+        let hasPositions: Bool
+        /// Whether the bounds are u32s (formats 6 and 7) rather than saturated u16s.
+        let wideBounds: Bool
+
+        /// Format 8: positions' start only where there are positions; bounds in u16s.
+        static func compact(positions: Bool) -> SkipLayout {
+            SkipLayout(size: positions ? 16 : 12, hasPositions: positions, wideBounds: false)
+        }
+        /// Formats 6 and 7: five u32s.
+        static let wide = SkipLayout(size: 20, hasPositions: true, wideBounds: true)
+    }
+    /// A saturated u16 bound's "the term's largest frequency".
+    static let saturated = UInt32(UInt16.max)
 
     /// The encoded list and its bounds over all blocks.
     public struct Encoded {
@@ -38,7 +59,7 @@ public struct PostingsEncoder {
         let df = list.documentFrequency
         precondition(df > 0, "an empty postings list is not written")
         let blockCount = (df + blockSize - 1) / blockSize
-        var skips: [UInt32] = []
+        var skips = BinaryWriter()
         var blocks: [UInt8] = []
         var positions = BinaryWriter()
         var previous: UInt32 = 0
@@ -79,12 +100,16 @@ public struct PostingsEncoder {
             BitPacking.pack(deltas, width: docWidth, into: &blocks)
             blocks.append(UInt8(tfWidth))
             BitPacking.pack(frequencies, width: tfWidth, into: &blocks)
-            skips += [previous, UInt32(blocks.count), UInt32(positionsStart), blockMaxTf, blockMinLength]
+            skips.u32(previous)
+            skips.u32(UInt32(blocks.count))
+            if withPositions { skips.u32(UInt32(positionsStart)) }
+            skips.u16(UInt16(min(blockMaxTf, Self.saturated)))
+            skips.u16(UInt16(min(blockMinLength, Self.saturated)))
             maxTf = max(maxTf, blockMaxTf)
             minLength = min(minLength, blockMinLength)
         }
         var docs = BinaryWriter()
-        if blockCount > 1 { for value in skips { docs.u32(value) } }
+        if blockCount > 1 { docs.raw(skips.bytes) }
         docs.raw(blocks)
         return Encoded(docs: docs.bytes, positions: positions.bytes, maxTermFrequency: maxTf, minFieldLength: minLength)
     }

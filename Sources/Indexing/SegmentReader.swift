@@ -42,7 +42,8 @@ public final class SegmentReader: @unchecked Sendable {
     private let docTableOffset: Int
     private let fieldLengthsOffset: Int
     private let rootOffset: Int
-    /// Whether field lengths are bit-packed per block (format 8) rather than u32s.
+    /// Format 8: field lengths bit-packed per block rather than u32s, skip entries compact
+    /// (`PostingsEncoder.SkipLayout`).
     private let packedLengths: Bool
     /// A decoded term dictionary block: its terms (ascending) and their entries, side by side.
     private final class TermBlock {
@@ -210,7 +211,8 @@ public final class SegmentReader: @unchecked Sendable {
         try PostingCursor(
             file: file, documentFrequency: info.documentFrequency, maxTermFrequency: info.maxTermFrequency,
             minFieldLength: info.minFieldLength, documentCount: documentCount, docs: info.docs,
-            positions: wantPositions ? info.positions : .inline([]))
+            positions: wantPositions ? info.positions : .inline([]),
+            skips: packedLengths ? .compact(positions: !info.positions.isEmpty) : .wide)
     }
 
     /// Decodes a term's whole postings list (doc ids local to this segment).

@@ -8,7 +8,8 @@ import Testing
 /// such ids. Well-formed lists (a first delta of 0: document 0) still read.
 @Suite struct DamagedPostingsReviewTests {
     /// A cursor over blocks of `deltas` (frequencies all 1), with a skip table whose last
-    /// documents are the deltas' running sums (or `lastDocs`).
+    /// documents are the deltas' running sums (or `lastDocs`), in the five-u32 entries of formats
+    /// 6 and 7.
     static func cursor(_ deltas: [[UInt32]], documentCount: Int, lastDocs: [UInt32]? = nil) throws -> PostingCursor {
         var blocks: [UInt8] = []
         var skips: [UInt32] = []
@@ -29,7 +30,7 @@ import Testing
         unlink(path)
         return try PostingCursor(
             file: file, documentFrequency: deltas.reduce(0) { $0 + $1.count }, maxTermFrequency: 1, minFieldLength: 1,
-            documentCount: documentCount, docs: .inline(docs.bytes), positions: .inline([]))
+            documentCount: documentCount, docs: .inline(docs.bytes), positions: .inline([]), skips: .wide)
     }
 
     /// Every document, walked with `next()`.

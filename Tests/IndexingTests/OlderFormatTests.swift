@@ -10,17 +10,20 @@ import Testing
     static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/segments/format7.seg")
 
-    /// 40 documents with every stored field in its forms (absent, empty, long, Chinese), bodies
-    /// with and without text, line numbers that jump and fall back, and postings in every field.
+    /// 300 documents: the first 40 with every stored field in its forms (absent, empty, long,
+    /// Chinese), bodies with and without text, line numbers that jump and fall back; postings in
+    /// every field, short (one block, no skip table) and long (three blocks of 128 with a skip
+    /// table, with and without positions).
     static func fixtureIndex() -> InvertedIndex {
         var index = InvertedIndex()
-        for d in 0..<40 {
+        for d in 0..<300 {
             let start = 3 + d * 37
-            let lines = (0..<(d % 6)).map { StoredDocument.BodyLine(number: start + $0 * ($0 % 3 == 2 ? 5 : 1), standsAlone: $0 % 4 == 1) }
+            let lines = (0..<(d < 40 ? d % 6 : 1)).map { StoredDocument.BodyLine(number: start + $0 * ($0 % 3 == 2 ? 5 : 1), standsAlone: $0 % 4 == 1) }
+            let rich = d < 40
             index.documents.append(StoredDocument(
                 key: "issue\(d / 10)#\(d % 10 + 1)", file: "2026/issue\(d / 10).txt",
-                title: d % 7 == 0 ? "" : "推动新时代政协工作高质量发展第\(d)篇", subtitle: d % 3 == 0 ? "——在全市政协工作会议上的讲话" : nil,
-                titleIsDerived: d % 5 == 0, author: d % 4 == 0 ? nil : "周均发\(d)", affiliation: d % 2 == 0 ? "张掖市政协" : (d % 3 == 0 ? "" : nil),
+                title: d % 7 == 0 ? "" : "推动新时代政协工作高质量发展第\(d)篇", subtitle: rich && d % 3 == 0 ? "——在全市政协工作会议上的讲话" : nil,
+                titleIsDerived: d % 5 == 0, author: d % 4 == 0 ? nil : "周均发\(d)", affiliation: !rich ? nil : d % 2 == 0 ? "张掖市政协" : (d % 3 == 0 ? "" : nil),
                 lineStart: start, lineEnd: start + max(0, lines.count - 1) * 2,
                 lineRanges: d % 9 == 0 ? [] : [(start - 2)...(start - 1), start...(start + 12)],
                 body: lines.isEmpty ? "" : lines.indices.map { "正文第\($0)行，政协委员履职尽责" }.joined(separator: "\n"),
@@ -28,11 +31,12 @@ import Testing
             for f in Field.allCases { index.fieldLengths[Int(f.rawValue)].append(UInt32(d % 11 + Int(f.rawValue) % 3 + 1)) }
         }
         for (f, field) in Field.allCases.enumerated() {
-            for t in 0..<6 {
+            for t in 0..<7 {
                 var list = PostingList()
-                for d in stride(from: t, to: 40, by: t + 1) {
+                // Terms 0…5 in a few of the first 40 documents; term 6 in every document.
+                for d in stride(from: t == 6 ? 0 : t, to: t == 6 ? 300 : 40, by: t == 6 ? 1 : t + 1) {
                     if field.hasPositions {
-                        list.append(DocID(d), positions: [UInt32(t), UInt32(t + d + 1)])
+                        list.append(DocID(d), positions: (0..<(1 + d % 4)).map { UInt32(t + $0 * (d + 1)) })
                     } else {  // frequencies without positions, as the bigram field keeps them
                         list.documents.append(DocID(d))
                         list.termFrequencies.append(UInt32(1 + d % 3))
@@ -69,6 +73,16 @@ import Testing
         // Backwards too: the reader keeps no state that only a forward walk sets up.
         let expected = Self.fixtureIndex().documents
         for doc in stride(from: reader.documentCount - 1, through: 0, by: -3) { #expect(try reader.document(doc) == expected[doc]) }
+        // The long lists' skip tables (five u32s an entry): seeks land, and each block's bounds
+        // are its own.
+        for field in Field.allCases {
+            let info = try #require(try reader.lookup("词\(field)6", in: field))
+            let cursor = try reader.cursor(info)
+            #expect(try cursor.advance(to: 200) == 200)
+            let bounds = try #require(cursor.blockBounds(at: 130))
+            #expect(bounds.lastDoc == 255 && bounds.maxTermFrequency == (field.hasPositions ? 4 : 3))
+            #expect(bounds.minFieldLength == UInt32(1 + Int(field.rawValue) % 3))
+        }
     }
 
     @Test func format5IsRefusedByName() throws {

@@ -136,6 +136,41 @@ import Testing
         }
     }
 
+    /// Skip entries keep a block's bounds in u16s: a larger frequency saturates to "the term's
+    /// largest" and a longer field to 65,535, so both stay bounds (a score can only be
+    /// overestimated, and pruning stays exact). A term without positions has no positions' start.
+    @Test func saturatedSkipBoundsStayBounds() throws {
+        var index = InvertedIndex()
+        for d in 0..<300 {
+            index.documents.append(StoredDocument(
+                key: "f#\(d)", file: "f.txt", title: "", subtitle: nil, titleIsDerived: true, author: nil, affiliation: nil,
+                lineStart: 1, lineEnd: 1, lineRanges: [], body: "", bodyLines: []))
+            for f in Field.allCases { index.fieldLengths[Int(f.rawValue)].append(d >= 128 && d < 256 ? UInt32(70_000 + d) : UInt32(1 + d % 5)) }
+        }
+        var body = PostingList(), grams = PostingList()
+        for d in 0..<300 {
+            let tf = d == 150 ? 70_000 : 1 + d % 3
+            body.append(DocID(d), positions: (0..<tf).map { UInt32($0) })
+            grams.documents.append(DocID(d))
+            grams.termFrequencies.append(UInt32(tf))
+            grams.positionStarts.append(0)
+        }
+        index.postings[Int(Field.body.rawValue)]["词"] = body
+        index.postings[Int(Field.grams.rawValue)]["词"] = grams
+        let path = try Self.temporaryFile(SegmentFile.encode(index, analyzerVersion: 7))
+        defer { unlink(path) }
+        let reader = try SegmentReader(path: path, analyzerVersion: 7)
+        #expect(try Self.readAll(reader) == index)
+        for field in [Field.body, .grams] {
+            let cursor = try reader.cursor(try #require(try reader.lookup("词", in: field)))
+            let middle = try #require(cursor.blockBounds(at: 130))  // documents 128…255
+            #expect(middle.lastDoc == 255 && middle.maxTermFrequency == 70_000 && middle.minFieldLength == 65_535)
+            let last = try #require(cursor.blockBounds(at: 260))  // 256…299: their own bounds
+            #expect(last.lastDoc == 299 && last.maxTermFrequency == 3 && last.minFieldLength == 1)
+            #expect(try cursor.advance(to: 150) == 150 && cursor.termFrequency == 70_000)
+        }
+    }
+
     /// The bundled corpus as one string: long Chinese text to store.
     static func corpusText() throws -> String {
         let reader = CorpusReader(root: corpus)
