@@ -27,7 +27,7 @@ struct IndexCommand: ParsableCommand {
         try reportingErrors {
             let dictionary = try location.loadDictionary()
             let writer = IndexWriter(
-                directory: location.directory, corpus: location.corpusURL(recorded: location.recordedCorpus), layout: location.layout, bigrams: location.bigrams,
+                directory: location.directory, corpus: try location.corpusToUpdate(), layout: location.layout, bigrams: location.bigrams,
                 analyzerVersion: Analyzer.fingerprint(of: dictionary))
             writer.dictionary = dictionary
             let terminal = isatty(STDERR_FILENO) != 0 && !json

@@ -26,11 +26,24 @@ struct LocationOptions: ParsableArguments {
     /// directory), else `corpus`.
     func corpusURL(recorded: URL?) -> URL {
         if let corpus { return URL(fileURLWithPath: corpus) }
-        var isDirectory: ObjCBool = false
-        if let recorded, FileManager.default.fileExists(atPath: recorded.path, isDirectory: &isDirectory), isDirectory.boolValue {
-            return recorded
-        }
+        if let recorded, Self.isDirectory(recorded) { return recorded }
         return URL(fileURLWithPath: "corpus")
+    }
+
+    private static func isDirectory(_ url: URL) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    /// The corpus directory an update reads: as `corpusURL(recorded:)`, except that a recorded
+    /// corpus that is no longer a directory is an error: falling back to `corpus` would replace
+    /// every article of the index with another directory's (whatever `corpus` is where it runs).
+    func corpusToUpdate() throws -> URL {
+        let recorded = recordedCorpus
+        if corpus == nil, let recorded, !Self.isDirectory(recorded) {
+            throw CLIError("the index was built from \(recorded.path), which is no longer a directory: pass --corpus DIR")
+        }
+        return corpusURL(recorded: recorded)
     }
 
     /// The corpus directory the newest commit point records (nil: none, or none readable).
