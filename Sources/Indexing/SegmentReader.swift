@@ -113,6 +113,14 @@ public final class SegmentReader: @unchecked Sendable {
         guard rootOffset >= SegmentFile.headerSize, rootEnd + 4 <= size - SegmentFile.footerSize,
             docTableOffset <= fieldLengthsOffset, fieldLengthsOffset <= rootOffset
         else { throw file.damaged("footer offsets out of range") }
+        // The doc table holds an entry per block of records, then the records' end: a document
+        // count it does not fit is damage, found here, before anything is sized by the count
+        // (unpacked field lengths, a snapshot's places: gigabytes for a count of 2^32 − 1).
+        let recordBlocks = (documentCount + recordsPerBlock - 1) / recordsPerBlock
+        let tableBlocks = (recordBlocks + SegmentFile.docsPerBlock - 1) / SegmentFile.docsPerBlock
+        guard fieldLengthsOffset - docTableOffset == recordBlocks * 8 + tableBlocks * 4 + 8 else {
+            throw file.damaged("the document table does not fit \(documentCount) documents")
+        }
         var r = BinaryReader(try file.checkedBytes(rootOffset..<rootEnd, what: "the term dictionary root"), file: path)
         var roots: [[BlockRef]] = []
         var totals: [Int] = []

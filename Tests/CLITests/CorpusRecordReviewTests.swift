@@ -106,6 +106,38 @@ import Testing
         #expect(found.stdout.contains("line 3: …政协委员[履职]尽责。…"), "\(found.stdout)")
     }
 
+    /// (Format 8) A segment whose header claims 4,294,967,295 documents, its commit point
+    /// agreeing, both checksums made to match: the search says the index is damaged. It used to
+    /// unpack the field lengths into 16 GiB asked for before anything was checked, which traps
+    /// where the memory is not to be had (here: a 4 GB address-space limit).
+    @Test func aSegmentClaimingBillionsOfDocumentsIsDamageNotATrap() throws {
+        let (dir, corpus, index, _) = try CLITests.oneIssueCorpus()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try CLITests.run(["index", "--corpus", corpus.path, "--index", index]).status == 0)
+        let directory = IndexDirectory(url: URL(fileURLWithPath: index))
+        var manifest = try #require(try directory.latestManifest())
+        let segment = URL(fileURLWithPath: index).appendingPathComponent(manifest.segments[0].name)
+        var bytes = [UInt8](try Data(contentsOf: segment))
+        for k in 16..<20 { bytes[k] = 0xFF }
+        let crc = CRC32.checksum(Array(bytes[0..<SegmentFile.headerSize]) + Array(bytes[(bytes.count - 40)..<(bytes.count - 8)]))
+        for k in 0..<4 { bytes[bytes.count - 8 + k] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(k))) }
+        try Data(bytes).write(to: segment)
+        manifest.segments[0].documentCount = Int(UInt32.max)
+        let name = try #require(try Self.commitPoints(index).last)
+        try Data(manifest.encoded()).write(to: URL(fileURLWithPath: index).appendingPathComponent(name))
+
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "ulimit -v 4000000; exec \"$0\" search --index \"$1\" 履职 2>&1", CLITests.executable.path, index]
+        let out = Pipe()
+        shell.standardOutput = out
+        try shell.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        shell.waitUntilExit()
+        #expect(shell.terminationReason == .exit && shell.terminationStatus == 1, "\(shell.terminationReason) \(shell.terminationStatus)")
+        #expect(output.hasPrefix("error: ") && output.contains("damaged"), "\(output.prefix(300))")
+    }
+
     /// The help says what the code does: `--corpus` defaults to the recorded corpus.
     @Test func theHelpDescribesTheDefaultCorpus() throws {
         for command in ["index", "search", "shell"] {
