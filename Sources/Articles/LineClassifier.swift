@@ -165,6 +165,7 @@ extension String {
         var start = scalars.startIndex, end = scalars.endIndex
         while start < end, CharacterClass.isSpace(scalars[start].value) { start = scalars.index(after: start) }
         while end > start, CharacterClass.isSpace(scalars[scalars.index(before: end)].value) { end = scalars.index(before: end) }
+        if start == scalars.startIndex && end == scalars.endIndex { return self }  // (most lines: no copy)
         return String(scalars[start..<end])
     }
 }
