@@ -18,6 +18,8 @@ public final class IndexBuilder {
     /// occurrences, added to the field's postings at once. (One builder, one thread: the
     /// runtime's exclusivity checks are left out.)
     @exclusivity(unchecked) private var spans: [TokenSpan] = []
+    /// Scratch: the normalised text of one field of one document.
+    @exclusivity(unchecked) private var text: [UInt8] = []
     @exclusivity(unchecked) private var occurrenceTerms: [Int32] = []
     @exclusivity(unchecked) private var occurrencePositions: [UInt32] = []
     /// Bytes held by the stored documents (estimated from their strings' and arrays' sizes).
@@ -158,28 +160,22 @@ public final class IndexBuilder {
     private func add(_ article: Article, bytes: [UInt8], lineStarts: [Int], lineOffset: Int, fileOffset: Int?) {
         let doc = DocID(index.documents.count)
         let normalizer = analyzer.normalizer
-        let title = normalizer.normalize(lines: article.titleLines, in: bytes)
-        let author = normalizer.normalize([article.author, article.affiliation].compactMap { $0 }.joined(separator: " "))
-        let body = normalizer.normalize(lines: article.body, in: bytes)
-        var gramPosition = 0
-        var gramCount = 0
-        for (field, text) in [(Field.title, title), (.author, author), (.body, body)] {
-            spans.removeAll(keepingCapacity: true)
-            analyzer.forEachTokenSpan(in: text.utf8) { spans.append($0) }
-            text.utf8.withUnsafeBytes { buffer in
-                addField(field, buffer, doc)
-                if bigrams { (gramPosition, gramCount) = addBigrams(buffer, doc, startingAt: gramPosition, count: gramCount) }
-            }
-        }
-        index.fieldLengths[Int(Field.grams.rawValue)].append(UInt32(gramCount))
+        var grams = (position: 0, count: 0)
+        normalizer.normalize(lines: article.titleLines, in: bytes, into: &text)
+        analyze(.title, doc, &grams)
+        normalizer.normalize([article.author, article.affiliation].compactMap { $0 }.joined(separator: " "), into: &text)
+        analyze(.author, doc, &grams)
+        normalizer.normalize(lines: article.body, in: bytes, into: &text)
+        analyze(.body, doc, &grams)
+        index.fieldLengths[Int(Field.grams.rawValue)].append(UInt32(grams.count))
 
         // The body's source lines as they are, for display (or only where they are in the file).
-        var text: [UInt8] = []
+        var bodyText: [UInt8] = []
         var bodyLines: [StoredDocument.BodyLine] = []
         for (i, line) in article.body.enumerated() {
             if storesBodies {
-                if i > 0 { text.append(0x0A) }
-                text.append(contentsOf: bytes[line.range])
+                if i > 0 { bodyText.append(0x0A) }
+                bodyText.append(contentsOf: bytes[line.range])
             }
             bodyLines.append(.init(number: lineOffset + Self.lineNumber(of: line.range.lowerBound, lineStarts), standsAlone: line.standsAlone))
         }
@@ -187,7 +183,7 @@ public final class IndexBuilder {
             key: article.documentKey, file: article.file, title: article.title, subtitle: article.subtitle,
             titleIsDerived: article.titleIsDerived, author: article.author, affiliation: article.affiliation,
             lineStart: article.bodyLines.lowerBound, lineEnd: article.bodyLines.upperBound, lineRanges: article.lineRanges,
-            body: String(decoding: text, as: UTF8.self), bodyLines: bodyLines,
+            body: String(decoding: bodyText, as: UTF8.self), bodyLines: bodyLines,
             sourceOffset: article.body.first.flatMap { line in fileOffset.map { $0 + line.range.lowerBound } })
         documentBytes += Self.heapBytes(of: document)
         index.documents.append(document)
@@ -205,6 +201,17 @@ public final class IndexBuilder {
             + string(document.author) + string(document.affiliation) + string(document.body)
             + array(document.lineRanges.count, MemoryLayout<ClosedRange<Int>>.stride)
             + array(document.bodyLines.count, MemoryLayout<StoredDocument.BodyLine>.stride)
+    }
+
+    /// Segments `text`, one field of `doc`, and adds its terms (and their bigrams, numbered on
+    /// from `grams`).
+    private func analyze(_ field: Field, _ doc: DocID, _ grams: inout (position: Int, count: Int)) {
+        spans.removeAll(keepingCapacity: true)
+        analyzer.forEachTokenSpan(in: text) { spans.append($0) }
+        text.withUnsafeBytes { buffer in
+            addField(field, buffer, doc)
+            if bigrams { grams = addBigrams(buffer, doc, startingAt: grams.position, count: grams.count) }
+        }
     }
 
     /// Interns the tokens of one field (`spans`, over `text`) and adds their occurrences.
