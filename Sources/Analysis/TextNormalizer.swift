@@ -106,17 +106,20 @@ public final class TextNormalizer {
     /// Splits a buffer into lines (without their `\n`, `\r\n` or `\r`).
     public static func lines(of bytes: [UInt8]) -> [SourceLine] {
         var result: [SourceLine] = []
-        var start = 0
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == 0x0A || bytes[i] == 0x0D {
-                result.append(SourceLine(range: start..<i))
-                if bytes[i] == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A { i += 1 }
-                start = i + 1
+        bytes.withUnsafeBufferPointer { bytes in
+            var start = 0
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                if b <= 0x0D && (b == 0x0A || b == 0x0D) {
+                    result.append(SourceLine(range: start..<i))
+                    if b == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A { i += 1 }
+                    start = i + 1
+                }
+                i += 1
             }
-            i += 1
+            if start < bytes.count { result.append(SourceLine(range: start..<bytes.count)) }
         }
-        if start < bytes.count { result.append(SourceLine(range: start..<bytes.count)) }
         return result
     }
 

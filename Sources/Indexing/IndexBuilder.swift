@@ -172,6 +172,7 @@ public final class IndexBuilder {
         // The body's source lines as they are, for display (or only where they are in the file).
         var bodyText: [UInt8] = []
         var bodyLines: [StoredDocument.BodyLine] = []
+        bodyLines.reserveCapacity(article.body.count)
         for (i, line) in article.body.enumerated() {
             if storesBodies {
                 if i > 0 { bodyText.append(0x0A) }
