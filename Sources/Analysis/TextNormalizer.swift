@@ -131,16 +131,23 @@ public final class TextNormalizer {
         offsets.removeAll(keepingCapacity: true)
         var i = range.lowerBound
         var folded = ""
+        // What the line holds that the passes after folding act on: any that finds none of
+        // its characters would change nothing, and is skipped.
+        var seen = Seen()
         while i < range.upperBound {
             let (scalar, length) = Self.decode(source, at: i, end: range.upperBound)
             if scalar < 0x80 {
                 let v = (scalar >= 0x41 && scalar <= 0x5A) ? scalar + 0x20 : scalar
-                scalars.append(v == 0x09 || v == 0x0D ? 0x20 : v)
+                let w = v == 0x09 || v == 0x0D ? 0x20 : v
+                scalars.append(w)
+                if w < 0x61 { seen.note(w) }  // (lowercase letters are none of them)
                 if tracksSources { offsets.append(Int32(i)) }
             } else if scalar >= 0x4E00 && scalar <= 0x9FFF {
                 // Unified ideographs: NFKC leaves them alone and they have no case (the common
                 // path); traditional characters become simplified ones.
-                scalars.append(simplified[Int(scalar - 0x4E00)])
+                let simple = simplified[Int(scalar - 0x4E00)]
+                scalars.append(simple)
+                if simple < 0x4E00 || simple > 0x9FFF { seen.note(simple) }  // (never: the table maps ideographs to ideographs)
                 if tracksSources { offsets.append(Int32(i)) }
             } else if scalar >= 0x3400 && scalar <= 0x4DBF {
                 scalars.append(scalar)
@@ -157,22 +164,45 @@ public final class TextNormalizer {
                 }
                 if one != Self.notOne {
                     scalars.append(one)
+                    seen.note(one)
                     if tracksSources { offsets.append(Int32(i)) }
                 } else {
                     folded.removeAll(keepingCapacity: true)
                     folder.fold(Unicode.Scalar(scalar) ?? "\u{FFFD}", into: &folded)
                     for s in folded.unicodeScalars {
-                        scalars.append(CharacterClass.isSpace(s.value) ? 0x20 : s.value)
+                        let v = CharacterClass.isSpace(s.value) ? 0x20 : s.value
+                        scalars.append(v)
+                        seen.note(v)
                         if tracksSources { offsets.append(Int32(i)) }
                     }
                 }
             }
             i += length
         }
-        dropMarkdown()
-        dropLetterSpacing()
-        dropQuotesInsideWords()
-        trimSpaces()
+        // (Each pass only removes scalars, so what the later ones act on is still among those seen.)
+        if seen.markdown { dropMarkdown() }
+        if seen.space { dropLetterSpacing() }
+        if seen.quote { dropQuotesInsideWords() }
+        if seen.space { trimSpaces() }
+    }
+
+    /// Which of the scalars the passes after folding act on a line holds.
+    private struct Seen {
+        /// `#`, `>`, `*` or `_` (`dropMarkdown`).
+        var markdown = false
+        /// U+0020 (`dropLetterSpacing`, `trimSpaces`).
+        var space = false
+        /// A quotation mark (`dropQuotesInsideWords`).
+        var quote = false
+
+        @inline(__always)
+        mutating func note(_ v: UInt32) {
+            switch v {
+            case 0x20: space = true
+            case 0x23, 0x3E, 0x2A, 0x5F: markdown = true
+            default: if CharacterClass.isQuotationMark(v) { quote = true }
+            }
+        }
     }
 
     private func remove(at indices: [Int]) {
