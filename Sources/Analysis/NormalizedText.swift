@@ -57,6 +57,24 @@ public struct NormalizedText: Sendable, Equatable {
         }
     }
 
+    /// Appends the UTF-8 of `scalars` to `utf8` (as `append(scalars:sources:)` does to `self.utf8`).
+    static func appendUTF8(of scalars: [UInt32], to utf8: inout [UInt8]) {
+        for v in scalars {
+            if v < 0x80 {
+                utf8.append(UInt8(v))
+            } else if v < 0x800 {
+                utf8.append(UInt8(0xC0 | v >> 6))
+                utf8.append(UInt8(0x80 | v & 0x3F))
+            } else if v < 0x10000 && !(v >= 0xD800 && v <= 0xDFFF) {
+                utf8.append(UInt8(0xE0 | v >> 12))
+                utf8.append(UInt8(0x80 | v >> 6 & 0x3F))
+                utf8.append(UInt8(0x80 | v & 0x3F))
+            } else {
+                UTF8.encode(Unicode.Scalar(v) ?? "\u{FFFD}") { utf8.append($0) }
+            }
+        }
+    }
+
     mutating func append(scalar: UInt32, source: Int32) {
         let start = utf8.count
         let s = Unicode.Scalar(scalar) ?? "\u{FFFD}"

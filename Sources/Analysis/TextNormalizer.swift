@@ -30,6 +30,8 @@ public final class TextNormalizer {
     // runtime's exclusivity checks are left out.
     @exclusivity(unchecked) private var scalars: [UInt32] = []
     @exclusivity(unchecked) private var offsets: [Int32] = []
+    /// Whether `offsets` are kept (not when only the text is asked for).
+    @exclusivity(unchecked) private var tracksSources = true
     /// The fold of each BMP code point the folder has been asked about (`unknown` until then):
     /// one scalar (spaces already made U+0020), or `notOne` when it folds to none or several.
     @exclusivity(unchecked) private var foldedBMP: [UInt32] = []
@@ -51,40 +53,73 @@ public final class TextNormalizer {
         var output = NormalizedText()
         output.utf8.reserveCapacity(lines.reduce(0) { $0 + $1.range.count })
         output.sourceOffsets.reserveCapacity(output.utf8.capacity)
-        var previousLast: UInt32? = nil
-        var previousStandsAlone = true
         source.withUnsafeBufferPointer { buffer in
-            for line in lines {
-                normalizeLine(buffer, line.range)
-                guard let first = scalars.first, let last = scalars.last else { continue }
-                if let before = previousLast {
-                    let join = !previousStandsAlone && !line.standsAlone
-                        && (CharacterClass.isIdeograph(before) || CharacterClass.isIdeograph(first))
-                        && !CharacterClass.endsSentence(before)
-                    if !join { output.append(scalar: 0x0A, source: Int32(line.range.lowerBound)) }
-                }
+            joinLines(lines, buffer) { first in
+                if let first { output.append(scalar: 0x0A, source: Int32(first)) }
                 output.append(scalars: scalars, sources: offsets)
-                previousLast = last
-                previousStandsAlone = line.standsAlone
             }
         }
         return output
     }
 
+    /// The UTF-8 of `normalize(lines:in:)`, without the map to the source (what indexing
+    /// reads), into `utf8` (emptied first, its capacity kept).
+    public func normalize(lines: [SourceLine], in source: [UInt8], into utf8: inout [UInt8]) {
+        utf8.removeAll(keepingCapacity: true)
+        tracksSources = false
+        defer { tracksSources = true }
+        source.withUnsafeBufferPointer { buffer in
+            joinLines(lines, buffer) { breakAt in
+                if breakAt != nil { utf8.append(0x0A) }
+                NormalizedText.appendUTF8(of: scalars, to: &utf8)
+            }
+        }
+    }
+
+    /// The UTF-8 of `normalize(_:)`, without the map to the source.
+    public func normalize(_ text: String, into utf8: inout [UInt8]) {
+        let bytes = Array(text.utf8)
+        normalize(lines: Self.lines(of: bytes), in: bytes, into: &utf8)
+    }
+
+    /// Normalises each line (into `scalars`, `offsets`) and calls `append` with it, after a line
+    /// break where one is kept (with the break's line's first byte; nil: the lines join).
+    private func joinLines(_ lines: [SourceLine], _ buffer: UnsafeBufferPointer<UInt8>, _ append: (Int?) -> Void) {
+        var previousLast: UInt32? = nil
+        var previousStandsAlone = true
+        for line in lines {
+            normalizeLine(buffer, line.range)
+            guard let first = scalars.first, let last = scalars.last else { continue }
+            var breakAt: Int? = nil
+            if let before = previousLast {
+                let join = !previousStandsAlone && !line.standsAlone
+                    && (CharacterClass.isIdeograph(before) || CharacterClass.isIdeograph(first))
+                    && !CharacterClass.endsSentence(before)
+                if !join { breakAt = line.range.lowerBound }
+            }
+            append(breakAt)
+            previousLast = last
+            previousStandsAlone = line.standsAlone
+        }
+    }
+
     /// Splits a buffer into lines (without their `\n`, `\r\n` or `\r`).
     public static func lines(of bytes: [UInt8]) -> [SourceLine] {
         var result: [SourceLine] = []
-        var start = 0
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == 0x0A || bytes[i] == 0x0D {
-                result.append(SourceLine(range: start..<i))
-                if bytes[i] == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A { i += 1 }
-                start = i + 1
+        bytes.withUnsafeBufferPointer { bytes in
+            var start = 0
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                if b <= 0x0D && (b == 0x0A || b == 0x0D) {
+                    result.append(SourceLine(range: start..<i))
+                    if b == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A { i += 1 }
+                    start = i + 1
+                }
+                i += 1
             }
-            i += 1
+            if start < bytes.count { result.append(SourceLine(range: start..<bytes.count)) }
         }
-        if start < bytes.count { result.append(SourceLine(range: start..<bytes.count)) }
         return result
     }
 
@@ -96,20 +131,27 @@ public final class TextNormalizer {
         offsets.removeAll(keepingCapacity: true)
         var i = range.lowerBound
         var folded = ""
+        // What the line holds that the passes after folding act on: any that finds none of
+        // its characters would change nothing, and is skipped.
+        var seen = Seen()
         while i < range.upperBound {
             let (scalar, length) = Self.decode(source, at: i, end: range.upperBound)
             if scalar < 0x80 {
                 let v = (scalar >= 0x41 && scalar <= 0x5A) ? scalar + 0x20 : scalar
-                scalars.append(v == 0x09 || v == 0x0D ? 0x20 : v)
-                offsets.append(Int32(i))
+                let w = v == 0x09 || v == 0x0D ? 0x20 : v
+                scalars.append(w)
+                if w < 0x61 { seen.note(w) }  // (lowercase letters are none of them)
+                if tracksSources { offsets.append(Int32(i)) }
             } else if scalar >= 0x4E00 && scalar <= 0x9FFF {
                 // Unified ideographs: NFKC leaves them alone and they have no case (the common
                 // path); traditional characters become simplified ones.
-                scalars.append(simplified[Int(scalar - 0x4E00)])
-                offsets.append(Int32(i))
+                let simple = simplified[Int(scalar - 0x4E00)]
+                scalars.append(simple)
+                if simple < 0x4E00 || simple > 0x9FFF { seen.note(simple) }  // (never: the table maps ideographs to ideographs)
+                if tracksSources { offsets.append(Int32(i)) }
             } else if scalar >= 0x3400 && scalar <= 0x4DBF {
                 scalars.append(scalar)
-                offsets.append(Int32(i))
+                if tracksSources { offsets.append(Int32(i)) }
             } else {
                 if scalar < 0x10000 && foldedBMP.isEmpty { foldedBMP = Array(repeating: Self.unknown, count: 0x10000) }
                 var one = scalar < 0x10000 ? foldedBMP[Int(scalar)] : Self.notOne
@@ -122,22 +164,45 @@ public final class TextNormalizer {
                 }
                 if one != Self.notOne {
                     scalars.append(one)
-                    offsets.append(Int32(i))
+                    seen.note(one)
+                    if tracksSources { offsets.append(Int32(i)) }
                 } else {
                     folded.removeAll(keepingCapacity: true)
                     folder.fold(Unicode.Scalar(scalar) ?? "\u{FFFD}", into: &folded)
                     for s in folded.unicodeScalars {
-                        scalars.append(CharacterClass.isSpace(s.value) ? 0x20 : s.value)
-                        offsets.append(Int32(i))
+                        let v = CharacterClass.isSpace(s.value) ? 0x20 : s.value
+                        scalars.append(v)
+                        seen.note(v)
+                        if tracksSources { offsets.append(Int32(i)) }
                     }
                 }
             }
             i += length
         }
-        dropMarkdown()
-        dropLetterSpacing()
-        dropQuotesInsideWords()
-        trimSpaces()
+        // (Each pass only removes scalars, so what the later ones act on is still among those seen.)
+        if seen.markdown { dropMarkdown() }
+        if seen.space { dropLetterSpacing() }
+        if seen.quote { dropQuotesInsideWords() }
+        if seen.space { trimSpaces() }
+    }
+
+    /// Which of the scalars the passes after folding act on a line holds.
+    private struct Seen {
+        /// `#`, `>`, `*` or `_` (`dropMarkdown`).
+        var markdown = false
+        /// U+0020 (`dropLetterSpacing`, `trimSpaces`).
+        var space = false
+        /// A quotation mark (`dropQuotesInsideWords`).
+        var quote = false
+
+        @inline(__always)
+        mutating func note(_ v: UInt32) {
+            switch v {
+            case 0x20: space = true
+            case 0x23, 0x3E, 0x2A, 0x5F: markdown = true
+            default: if CharacterClass.isQuotationMark(v) { quote = true }
+            }
+        }
     }
 
     private func remove(at indices: [Int]) {
@@ -146,11 +211,11 @@ public final class TextNormalizer {
         for i in 0..<scalars.count {
             if next < indices.count && indices[next] == i { next += 1; continue }
             scalars[keep] = scalars[i]
-            offsets[keep] = offsets[i]
+            if tracksSources { offsets[keep] = offsets[i] }
             keep += 1
         }
         scalars.removeSubrange(keep...)
-        offsets.removeSubrange(keep...)
+        if tracksSources { offsets.removeSubrange(keep...) }
     }
 
     /// `# ` heading markers at the start, `> ` quote markers at the start, and `**`/`__` anywhere.
@@ -240,8 +305,14 @@ public final class TextNormalizer {
         while end > 0 && scalars[end - 1] == 0x20 { end -= 1 }
         var start = 0
         while start < end && scalars[start] == 0x20 { start += 1 }
-        if end < scalars.count { scalars.removeSubrange(end...); offsets.removeSubrange(end...) }
-        if start > 0 { scalars.removeSubrange(..<start); offsets.removeSubrange(..<start) }
+        if end < scalars.count {
+            scalars.removeSubrange(end...)
+            if tracksSources { offsets.removeSubrange(end...) }
+        }
+        if start > 0 {
+            scalars.removeSubrange(..<start)
+            if tracksSources { offsets.removeSubrange(..<start) }
+        }
     }
 
     /// Decodes one UTF-8 scalar; invalid bytes decode as U+FFFD of length 1.

@@ -74,7 +74,7 @@ public struct IssueSplitter: Sendable {
         } else if first == UInt8(ascii: ">") {
             text = String(text.dropFirst()).trimmingSpaces
         }
-        if text.utf8.count > 1, text.utf8.contains(0x2A) {
+        if text.utf8.count > 1, text.utf8.withContiguousStorageIfAvailable({ $0.contains(0x2A) }) ?? text.utf8.contains(0x2A) {
             // Drop `**` emphasis markers (a byte scan: Foundation's substring search is slow here).
             let bytes = Array(text.utf8)
             var kept: [UInt8] = []

@@ -46,11 +46,13 @@ struct LineClassifier {
 
     func classify(_ plain: String, length: Int, markdownHeading: Bool) -> (LineRole, inlineNote: String?) {
         if plain.isEmpty { return (.blank, nil) }
-        let scalars = Array(plain.unicodeScalars)
+        // The scalars are read in place (most lines are body text: no array of them per line).
+        let scalars = plain.unicodeScalars
         if let note = Self.authorNote(plain) { return (.authorNote(affiliation: note), nil) }
-        if let byline = Self.boxByline(scalars) { return (byline, nil) }
+        let first = scalars.first!
+        if first == "□" || first == "■" || first == "◇", let byline = Self.boxByline(Array(scalars)) { return (byline, nil) }
         // (Compared as scalars: `String.hasPrefix` compares characters, with normalisation.)
-        if scalars[0] == "—" && length > 1 || scalars.count >= 2 && scalars[0] == "-" && scalars[1] == "-" {
+        if first == "—" && length > 1 || first == "-" && scalars.dropFirst().first == "-" {
             return (.subtitle, nil)
         }
         let hasSentencePunctuation = scalars.contains { v in
@@ -165,6 +167,7 @@ extension String {
         var start = scalars.startIndex, end = scalars.endIndex
         while start < end, CharacterClass.isSpace(scalars[start].value) { start = scalars.index(after: start) }
         while end > start, CharacterClass.isSpace(scalars[scalars.index(before: end)].value) { end = scalars.index(before: end) }
+        if start == scalars.startIndex && end == scalars.endIndex { return self }  // (most lines: no copy)
         return String(scalars[start..<end])
     }
 }

@@ -61,20 +61,23 @@ public final class WordBreaker {
     /// Offsets are byte offsets into `utf8`. O(n) in the length of the text.
     public func forEachSpan(in utf8: UnsafeBufferPointer<UInt8>, _ body: (WordSpan) -> Void) throws {
         guard let base = utf8.baseAddress, utf8.count > 0 else { return }
-        let status = base.withMemoryRebound(to: CChar.self, capacity: utf8.count) {
-            cs_word_breaker_set_utf8(&breaker, $0, Int64(utf8.count))
+        // One access to the iterator for the whole text, not one (checked at run time) per call.
+        try withUnsafeMutablePointer(to: &breaker) { breaker in
+            let status = base.withMemoryRebound(to: CChar.self, capacity: utf8.count) {
+                cs_word_breaker_set_utf8(breaker, $0, Int64(utf8.count))
+            }
+            try ICUError.check(status, "utext_openUTF8/ubrk_setUText")
+            var start = Int(cs_word_breaker_first(breaker))
+            while true {
+                let end = Int(cs_word_breaker_next(breaker))
+                if end < 0 { break }  // UBRK_DONE
+                let kind = WordKind(ruleStatus: cs_word_breaker_rule_status(breaker))
+                body(WordSpan(start: start, end: end, kind: kind))
+                start = end
+            }
+            // Detach from the caller's buffer so no dangling pointer outlives this call.
+            _ = cs_word_breaker_set_utf8(breaker, "", 0)
         }
-        try ICUError.check(status, "utext_openUTF8/ubrk_setUText")
-        var start = Int(cs_word_breaker_first(&breaker))
-        while true {
-            let end = Int(cs_word_breaker_next(&breaker))
-            if end < 0 { break }  // UBRK_DONE
-            let kind = WordKind(ruleStatus: cs_word_breaker_rule_status(&breaker))
-            body(WordSpan(start: start, end: end, kind: kind))
-            start = end
-        }
-        // Detach from the caller's buffer so no dangling pointer outlives this call.
-        _ = cs_word_breaker_set_utf8(&breaker, "", 0)
     }
 
     /// The spans of a Swift string (convenience for tests and tools).

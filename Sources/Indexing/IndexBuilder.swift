@@ -14,8 +14,14 @@ public final class IndexBuilder {
     /// Per field: terms interned by bytes, and each term's postings under construction.
     private var terms: [TermTable] = Field.allCases.map { _ in TermTable() }
     private var postings: [PostingsBuffer] = Field.allCases.map { _ in PostingsBuffer() }
-    /// Scratch: the tokens of one field of one document.
-    private var spans: [TokenSpan] = []
+    /// Scratch: the tokens of one field of one document; the term ids and positions of its
+    /// occurrences, added to the field's postings at once. (One builder, one thread: the
+    /// runtime's exclusivity checks are left out.)
+    @exclusivity(unchecked) private var spans: [TokenSpan] = []
+    /// Scratch: the normalised text of one field of one document.
+    @exclusivity(unchecked) private var text: [UInt8] = []
+    @exclusivity(unchecked) private var occurrenceTerms: [Int32] = []
+    @exclusivity(unchecked) private var occurrencePositions: [UInt32] = []
     /// Bytes held by the stored documents (estimated from their strings' and arrays' sizes).
     private var documentBytes = 0
     public private(set) var tokenCount = 0
@@ -92,31 +98,8 @@ public final class IndexBuilder {
             let table = terms[f], buffer = postings[f]
             for id in 0..<table.count {
                 flat.removeAll(keepingCapacity: true)
-                buffer.forEachWord(of: id) { flat.append($0) }
-                // Exact sizes first (a pass over the stream), so the lists are allocated once.
-                var documents = 0
-                var i = 0
-                while i < flat.count {
-                    documents += 1
-                    i += field.hasPositions ? 2 + Int(flat[i + 1]) : 2
-                }
-                var list = PostingList()
-                list.documents.reserveCapacity(documents)
-                list.termFrequencies.reserveCapacity(documents)
-                list.positionStarts.reserveCapacity(documents + 1)
-                if field.hasPositions { list.positions.reserveCapacity(flat.count - 2 * documents) }
-                i = 0
-                while i < flat.count {
-                    let doc = DocID(flat[i]), tf = flat[i + 1]
-                    if field.hasPositions {
-                        list.append(doc, positions: flat[(i + 2)..<(i + 2 + Int(tf))])
-                        i += 2 + Int(tf)
-                    } else {
-                        list.append(doc, frequency: tf)
-                        i += 2
-                    }
-                }
-                dictionary[table.string(id)] = list
+                buffer.forEachRun(of: id) { flat.append(contentsOf: $0) }
+                dictionary[table.string(id)] = flat.withUnsafeBufferPointer { Self.postingList(stream: $0, positions: field.hasPositions) }
             }
             index.postings[f] = dictionary
             postings[f] = PostingsBuffer()
@@ -124,31 +107,76 @@ public final class IndexBuilder {
         return index
     }
 
+    /// The list a term's stream (`doc, tf, positions…` per document, or `doc, tf` without
+    /// positions) holds, each array made once at its exact size.
+    static func postingList(stream: UnsafeBufferPointer<UInt32>, positions hasPositions: Bool) -> PostingList {
+        // Calls `body(d, i)` for each document d, whose `doc` word is stream[i].
+        func forEachDocument(_ body: (Int, Int) -> Void) {
+            var i = 0, d = 0
+            while i < stream.count {
+                body(d, i)
+                d += 1
+                i += hasPositions ? 2 + Int(stream[i + 1]) : 2
+            }
+        }
+        var documents = 0
+        forEachDocument { d, _ in documents = d + 1 }
+        let positionCount = hasPositions ? stream.count - 2 * documents : 0
+        var list = PostingList()
+        list.documents = Array(unsafeUninitializedCapacity: documents) { docs, count in
+            forEachDocument { d, i in
+                precondition(d == 0 || docs[d - 1].rawValue < stream[i], "postings must be appended in document order")
+                docs[d] = DocID(stream[i])
+            }
+            count = documents
+        }
+        list.termFrequencies = Array(unsafeUninitializedCapacity: documents) { frequencies, count in
+            forEachDocument { d, i in frequencies[d] = stream[i + 1] }
+            count = documents
+        }
+        list.positionStarts = Array(unsafeUninitializedCapacity: documents + 1) { starts, count in
+            var p: UInt32 = 0
+            starts[0] = 0
+            forEachDocument { d, i in
+                if hasPositions { p += stream[i + 1] }
+                starts[d + 1] = p
+            }
+            count = documents + 1
+        }
+        if hasPositions {
+            list.positions = Array(unsafeUninitializedCapacity: positionCount) { positions, count in
+                var p = 0
+                forEachDocument { _, i in
+                    let tf = Int(stream[i + 1])
+                    (positions.baseAddress! + p).initialize(from: stream.baseAddress! + i + 2, count: tf)
+                    p += tf
+                }
+                count = p
+            }
+        }
+        return list
+    }
+
     private func add(_ article: Article, bytes: [UInt8], lineStarts: [Int], lineOffset: Int, fileOffset: Int?) {
         let doc = DocID(index.documents.count)
         let normalizer = analyzer.normalizer
-        let title = normalizer.normalize(lines: article.titleLines, in: bytes)
-        let author = normalizer.normalize([article.author, article.affiliation].compactMap { $0 }.joined(separator: " "))
-        let body = normalizer.normalize(lines: article.body, in: bytes)
-        var gramPosition = 0
-        var gramCount = 0
-        for (field, text) in [(Field.title, title), (.author, author), (.body, body)] {
-            spans.removeAll(keepingCapacity: true)
-            analyzer.forEachTokenSpan(in: text.utf8) { spans.append($0) }
-            text.utf8.withUnsafeBytes { buffer in
-                addField(field, buffer, doc)
-                if bigrams { (gramPosition, gramCount) = addBigrams(buffer, doc, startingAt: gramPosition, count: gramCount) }
-            }
-        }
-        index.fieldLengths[Int(Field.grams.rawValue)].append(UInt32(gramCount))
+        var grams = (position: 0, count: 0)
+        normalizer.normalize(lines: article.titleLines, in: bytes, into: &text)
+        analyze(.title, doc, &grams)
+        normalizer.normalize([article.author, article.affiliation].compactMap { $0 }.joined(separator: " "), into: &text)
+        analyze(.author, doc, &grams)
+        normalizer.normalize(lines: article.body, in: bytes, into: &text)
+        analyze(.body, doc, &grams)
+        index.fieldLengths[Int(Field.grams.rawValue)].append(UInt32(grams.count))
 
         // The body's source lines as they are, for display (or only where they are in the file).
-        var text: [UInt8] = []
+        var bodyText: [UInt8] = []
         var bodyLines: [StoredDocument.BodyLine] = []
+        bodyLines.reserveCapacity(article.body.count)
         for (i, line) in article.body.enumerated() {
             if storesBodies {
-                if i > 0 { text.append(0x0A) }
-                text.append(contentsOf: bytes[line.range])
+                if i > 0 { bodyText.append(0x0A) }
+                bodyText.append(contentsOf: bytes[line.range])
             }
             bodyLines.append(.init(number: lineOffset + Self.lineNumber(of: line.range.lowerBound, lineStarts), standsAlone: line.standsAlone))
         }
@@ -156,7 +184,7 @@ public final class IndexBuilder {
             key: article.documentKey, file: article.file, title: article.title, subtitle: article.subtitle,
             titleIsDerived: article.titleIsDerived, author: article.author, affiliation: article.affiliation,
             lineStart: article.bodyLines.lowerBound, lineEnd: article.bodyLines.upperBound, lineRanges: article.lineRanges,
-            body: String(decoding: text, as: UTF8.self), bodyLines: bodyLines,
+            body: String(decoding: bodyText, as: UTF8.self), bodyLines: bodyLines,
             sourceOffset: article.body.first.flatMap { line in fileOffset.map { $0 + line.range.lowerBound } })
         documentBytes += Self.heapBytes(of: document)
         index.documents.append(document)
@@ -176,20 +204,46 @@ public final class IndexBuilder {
             + array(document.bodyLines.count, MemoryLayout<StoredDocument.BodyLine>.stride)
     }
 
+    /// Segments `text`, one field of `doc`, and adds its terms (and their bigrams, numbered on
+    /// from `grams`).
+    private func analyze(_ field: Field, _ doc: DocID, _ grams: inout (position: Int, count: Int)) {
+        spans.removeAll(keepingCapacity: true)
+        analyzer.forEachTokenSpan(in: text) { spans.append($0) }
+        text.withUnsafeBytes { buffer in
+            addField(field, buffer, doc)
+            if bigrams { grams = addBigrams(buffer, doc, startingAt: grams.position, count: grams.count) }
+        }
+    }
+
     /// Interns the tokens of one field (`spans`, over `text`) and adds their occurrences.
     private func addField(_ field: Field, _ text: UnsafeRawBufferPointer, _ doc: DocID) {
         let f = Int(field.rawValue)
-        let terms = terms[f], postings = postings[f]
+        let terms = terms[f]
         var length = 0
+        occurrenceTerms.removeAll(keepingCapacity: true)
+        occurrencePositions.removeAll(keepingCapacity: true)
         for span in spans {
-            let id = terms.intern(UnsafeRawBufferPointer(rebasing: text[span.start..<span.end]))
-            postings.add(term: id, document: doc.rawValue, position: UInt32(span.position))
+            occurrenceTerms.append(Int32(terms.intern(UnsafeRawBufferPointer(rebasing: text[span.start..<span.end]))))
+            occurrencePositions.append(UInt32(span.position))
             // A field's length counts positions: a kept-whole word shares its first part's (as
             // Lucene's discountOverlaps).
             if span.isPositional { length += 1 }
         }
+        addOccurrences(f, doc, withPositions: true)
         tokenCount += length
         index.fieldLengths[f].append(UInt32(length))
+    }
+
+    /// Adds `occurrenceTerms` (at `occurrencePositions`, or counted only) to field `f`'s postings.
+    private func addOccurrences(_ f: Int, _ doc: DocID, withPositions: Bool) {
+        guard !occurrenceTerms.isEmpty else { return }
+        occurrenceTerms.withUnsafeBufferPointer { terms in
+            if withPositions {
+                occurrencePositions.withUnsafeBufferPointer { postings[f].add(document: doc.rawValue, terms: terms, positions: $0) }
+            } else {
+                postings[f].add(document: doc.rawValue, terms: terms, positions: nil)
+            }
+        }
     }
 
     /// Adds the character bigrams of runs of adjacent ideographic tokens of one field (`spans`,
@@ -198,7 +252,8 @@ public final class IndexBuilder {
     /// and the number of bigrams so far.
     private func addBigrams(_ text: UnsafeRawBufferPointer, _ doc: DocID, startingAt start: Int, count: Int) -> (Int, Int) {
         let g = Int(Field.grams.rawValue)
-        let terms = terms[g], postings = postings[g]
+        let terms = terms[g]
+        occurrenceTerms.removeAll(keepingCapacity: true)
         var position = start
         var count = count
         var previous: Int? = nil  // byte offset of the previous ideograph of the run
@@ -216,8 +271,7 @@ public final class IndexBuilder {
                 var next = i + 1
                 while next < span.end && text[next] & 0xC0 == 0x80 { next += 1 }
                 if let p = previous {
-                    let id = terms.intern(UnsafeRawBufferPointer(rebasing: text[p..<next]))
-                    postings.add(term: id, document: doc.rawValue, position: nil)
+                    occurrenceTerms.append(Int32(terms.intern(UnsafeRawBufferPointer(rebasing: text[p..<next]))))
                     count += 1
                     position += 1
                 }
@@ -226,6 +280,7 @@ public final class IndexBuilder {
             }
         }
         if previous != nil { position += 1 }
+        addOccurrences(g, doc, withPositions: false)
         return (position + 1, count)
     }
 

@@ -8,14 +8,25 @@
 /// not an estimate. Occurrences arrive in position order, so a term's positions need no
 /// sorting: its current document's `tf` word is kept and incremented in place.
 ///
+/// A field of a document is added at once (`add(document:terms:positions:)`): the per-term
+/// records are reached through one unsafe buffer for the whole field, not an array access (and
+/// its uniqueness check) per occurrence.
+///
 /// Not thread-safe (one builder, one thread), so the runtime's exclusivity checks are left out.
 final class PostingsBuffer {
     /// 2¹⁶ words (256 kB) per page; an address is `page << 16 | word`.
     private static let pageShift = 16
     private static let pageWords = 1 << pageShift
-    private static let sliceWords: [UInt32] = [4, 8, 16, 32, 64, 128, 256, 512, 1024]
+    /// Slices are `4 << level` words, level 0 … 8 (4 … 1024 words).
+    private static let topLevel: UInt8 = 8
 
-    @exclusivity(unchecked) private var pages: [UnsafeMutablePointer<UInt32>] = []
+    @inline(__always)
+    private static func sliceWords(_ level: UInt8) -> UInt32 { 4 << UInt32(level) }
+
+    /// The arena's pages (`pageCount` of `pageCapacity` slots used).
+    @exclusivity(unchecked) private var pages: UnsafeMutablePointer<UnsafeMutablePointer<UInt32>>
+    @exclusivity(unchecked) private var pageCount = 0
+    @exclusivity(unchecked) private var pageCapacity = 16
     /// Next free word of the last page.
     @exclusivity(unchecked) private var used = PostingsBuffer.pageWords
     /// Where each term's stream is, one record per term id (so one cache line per occurrence).
@@ -31,62 +42,91 @@ final class PostingsBuffer {
     }
     @exclusivity(unchecked) private var streams: [Stream] = []
 
-    init() {}
+    init() {
+        pages = .allocate(capacity: pageCapacity)
+    }
 
     deinit {
-        for page in pages { page.deallocate() }
+        for p in 0..<pageCount { pages[p].deallocate() }
+        pages.deallocate()
     }
 
     var termCount: Int { streams.count }
 
     /// Bytes held: the arena's pages and the per-term records (by capacity).
-    var footprint: Int { pages.count * Self.pageWords * 4 + streams.capacity * MemoryLayout<Stream>.stride }
+    var footprint: Int { pageCount * Self.pageWords * 4 + streams.capacity * MemoryLayout<Stream>.stride }
 
     /// An occurrence of `term` in `document` (documents in ascending order; within one, positions
     /// in ascending order). `position` nil: a field without positions, only counted.
     func add(term: Int, document: UInt32, position: UInt32?) {
-        if streams.count <= term { streams.append(contentsOf: repeatElement(Stream(), count: term + 1 - streams.count)) }
-        var stream = streams[term]
-        if stream.head == UInt32.max {
-            let start = allocate(level: 0)
-            stream.head = start
-            stream.tail = start
-            stream.sliceEnd = start + Self.sliceWords[0] - 1
+        let id = Int32(term)
+        withUnsafePointer(to: id) { id in
+            if let position {
+                withUnsafePointer(to: position) { add(document: document, terms: .init(start: id, count: 1), positions: .init(start: $0, count: 1)) }
+            } else {
+                add(document: document, terms: .init(start: id, count: 1), positions: nil)
+            }
         }
-        if stream.lastDocument != document {
-            stream.lastDocument = document
-            write(document, &stream)
-            stream.frequencySlot = write(1, &stream)
-        } else {
-            word(stream.frequencySlot).pointee += 1
+    }
+
+    /// The occurrences of one field of `document` (documents in ascending order): `terms[i]` at
+    /// `positions[i]` (positions ascending), or, with `positions` nil, only counted.
+    func add(document: UInt32, terms: UnsafeBufferPointer<Int32>, positions: UnsafeBufferPointer<UInt32>?) {
+        // New terms' records first, in order: the same appends, so the same capacities (and
+        // `footprint`), as one occurrence at a time.
+        for term in terms where Int(term) >= streams.count {
+            streams.append(contentsOf: repeatElement(Stream(), count: Int(term) + 1 - streams.count))
         }
-        if let position { write(position, &stream) }
-        streams[term] = stream
+        streams.withUnsafeMutableBufferPointer { streams in
+            for i in 0..<terms.count {
+                let record = streams.baseAddress! + Int(terms[i])
+                var stream = record.pointee
+                if stream.head == UInt32.max {
+                    let start = allocate(level: 0)
+                    stream.head = start
+                    stream.tail = start
+                    stream.sliceEnd = start + Self.sliceWords(0) - 1
+                }
+                if stream.lastDocument != document {
+                    stream.lastDocument = document
+                    write(document, &stream)
+                    stream.frequencySlot = write(1, &stream)
+                } else {
+                    word(stream.frequencySlot).pointee += 1
+                }
+                if let positions { write(positions[i], &stream) }
+                record.pointee = stream
+            }
+        }
     }
 
     /// Calls `body` with every word of `term`'s stream, in order.
     func forEachWord(of term: Int, _ body: (UInt32) -> Void) {
+        forEachRun(of: term) { run in for w in run { body(w) } }
+    }
+
+    /// Calls `body` with the words of `term`'s stream, in order, a slice's run at a time.
+    func forEachRun(of term: Int, _ body: (UnsafeBufferPointer<UInt32>) -> Void) {
         guard term < streams.count, streams[term].head != UInt32.max else { return }
         var address = streams[term].head
-        var level = 0
-        var end = address + Self.sliceWords[0] - 1
+        var level: UInt8 = 0
         let last = streams[term].tail
-        while address != last {
-            if address == end {
-                address = word(end).pointee
-                level = min(level + 1, Self.sliceWords.count - 1)
-                end = address + Self.sliceWords[level] - 1
-                continue
+        while true {
+            let end = address + Self.sliceWords(level) - 1  // the link word
+            if last >= address && last <= end {  // the tail is in this slice
+                body(UnsafeBufferPointer(start: word(address), count: Int(last - address)))
+                return
             }
-            body(word(address).pointee)
-            address += 1
+            body(UnsafeBufferPointer(start: word(address), count: Int(end - address)))
+            address = word(end).pointee
+            level = min(level + 1, Self.topLevel)
         }
     }
 
     @inline(__always)
     private func word(_ address: UInt32) -> UnsafeMutablePointer<UInt32> {
         let page = Int(address >> UInt32(Self.pageShift)), offset = Int(address & UInt32(Self.pageWords - 1))
-        precondition(page < pages.count, "postings address out of the arena")
+        assert(page < pageCount, "postings address out of the arena")
         return pages[page] + offset
     }
 
@@ -94,12 +134,12 @@ final class PostingsBuffer {
     @inline(__always) @discardableResult
     private func write(_ value: UInt32, _ stream: inout Stream) -> UInt32 {
         if stream.tail == stream.sliceEnd {
-            let next = min(Int(stream.level) + 1, Self.sliceWords.count - 1)
+            let next = min(stream.level + 1, Self.topLevel)
             let start = allocate(level: next)
             word(stream.sliceEnd).pointee = start
-            stream.level = UInt8(next)
+            stream.level = next
             stream.tail = start
-            stream.sliceEnd = start + Self.sliceWords[next] - 1
+            stream.sliceEnd = start + Self.sliceWords(next) - 1
         }
         let address = stream.tail
         word(address).pointee = value
@@ -107,16 +147,23 @@ final class PostingsBuffer {
         return address
     }
 
-    /// A slice of `sliceWords[level]` words that does not cross a page.
-    private func allocate(level: Int) -> UInt32 {
-        let size = Int(Self.sliceWords[level])
+    /// A slice of `sliceWords(level)` words that does not cross a page.
+    private func allocate(level: UInt8) -> UInt32 {
+        let size = Int(Self.sliceWords(level))
         if used + size > Self.pageWords {
-            let page = UnsafeMutablePointer<UInt32>.allocate(capacity: Self.pageWords)
-            pages.append(page)
+            precondition(pageCount < 1 << (32 - Self.pageShift), "postings arena over 16 GB")
+            if pageCount == pageCapacity {
+                let grown = UnsafeMutablePointer<UnsafeMutablePointer<UInt32>>.allocate(capacity: pageCapacity * 2)
+                grown.moveInitialize(from: pages, count: pageCount)
+                pages.deallocate()
+                pages = grown
+                pageCapacity *= 2
+            }
+            (pages + pageCount).initialize(to: .allocate(capacity: Self.pageWords))
+            pageCount += 1
             used = 0
         }
-        precondition(pages.count <= 1 << (32 - Self.pageShift), "postings arena over 16 GB")
-        let address = UInt32((pages.count - 1) << Self.pageShift | used)
+        let address = UInt32((pageCount - 1) << Self.pageShift | used)
         used += size
         return address
     }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Interns terms as dense ids, keyed by their UTF-8 bytes: no `String` hashing (which normalises)
 /// and no allocation per lookup. Open addressing with linear probing; grows at 50% load. Each slot
 /// holds the id and the top half of the term's hash, so a probe compares bytes only on a likely
@@ -17,34 +23,54 @@ final class TermTable {
     /// Bytes held (by capacity).
     var footprint: Int { arena.capacity + 4 * starts.capacity + 8 * slots.capacity }
 
-    /// A 64-bit hash of a short key, eight bytes at a time.
+    /// A 64-bit hash of a key: one or two loads for a key of at most 8 bytes (most terms: a
+    /// word of one or two ideographs, a bigram), eight bytes at a time beyond. (Where a term's
+    /// slot is, not which id it gets: the hash never shows in the index.)
     @inline(__always)
     static func hash(_ key: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
+        let n = key.count
+        if n <= 8 { return mix(shortKey(key) ^ UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15) }
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
         var i = 0
-        while i + 8 <= key.count {
+        while i + 8 <= n {
             h = (h ^ key.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
             h ^= h >> 32
             i += 8
         }
-        if i < key.count {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < key.count {
-                tail |= UInt64(key[i]) << shift
-                shift += 8
-                i += 1
-            }
-            h = (h ^ tail) &* 0xFF51_AFD7_ED55_8CCD
+        // The last 8 bytes again (overlapping the loop's), so no byte-at-a-time tail.
+        if i < n { h = (h ^ key.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD }
+        return mix(h)
+    }
+
+    /// The bytes of a key of at most 8 bytes in one word (with its length, distinct for
+    /// distinct keys): two overlapping 4-byte loads from 4 bytes on, three bytes below.
+    @inline(__always)
+    static func shortKey(_ key: UnsafeRawBufferPointer) -> UInt64 {
+        let n = key.count
+        if n >= 4 {
+            let low = UInt64(key.loadUnaligned(as: UInt32.self))
+            let high = UInt64(key.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+            return low | high << 32
         }
-        h ^= h >> 29
+        guard n > 0 else { return 0 }
+        return UInt64(key[0]) | UInt64(key[n >> 1]) << 8 | UInt64(key[n - 1]) << 16
+    }
+
+    /// MurmurHash3's finaliser: every bit of the input moves every bit of the output.
+    @inline(__always)
+    static func mix(_ value: UInt64) -> UInt64 {
+        var h = value
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
         h = h &* 0xC4CE_B9FE_1A85_EC53
-        return h ^ (h >> 32)
+        return h ^ (h >> 33)
     }
 
     /// The id of `key`, adding it when new.
     func intern(_ key: UnsafeRawBufferPointer) -> Int {
         let h = Self.hash(key)
+        let short = key.count <= 8 ? Self.shortKey(key) : 0
         let tag = h & 0xFFFF_FFFF_0000_0000
         let found: Int? = slots.withUnsafeBufferPointer { slots in
             starts.withUnsafeBufferPointer { starts in
@@ -58,9 +84,12 @@ final class TermTable {
                             let id = Int(slot & 0xFFFF_FFFF) - 1
                             let start = Int(starts[id]), end = Int(starts[id + 1])
                             if end - start == key.count {
-                                var k = 0
-                                while k < key.count && arena[start + k] == key[k] { k += 1 }
-                                if k == key.count { return id }
+                                let term = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(arena)[start..<end])
+                                if key.count <= 8 {
+                                    if Self.shortKey(term) == short { return id }
+                                } else if memcmp(term.baseAddress!, key.baseAddress!, key.count) == 0 {
+                                    return id
+                                }
                             }
                         }
                         i = (i + 1) & mask

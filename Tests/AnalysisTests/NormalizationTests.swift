@@ -60,6 +60,24 @@ import Testing
         #expect(analyzer.tokens(of: normalized).map(\.term) == c.terms)
     }
 
+    /// The text alone (what indexing reads) is the text of the full normalisation, also with a
+    /// standalone line, a folding to several scalars and invalid bytes; and the full one after
+    /// it still maps every byte.
+    @Test(arguments: cases.map(\.input) + ["㈱ＡＢ  \r\n## 标题\n\n正文ﬁ   ", "政\u{FFFD}协 \u{1F600} 𠀋𠀋"])
+    func theTextAloneIsTheFullNormalisationsText(_ input: String) throws {
+        let normalizer = try TextNormalizer()
+        var utf8: [UInt8] = [0x41]
+        normalizer.normalize(input, into: &utf8)
+        #expect(utf8 == normalizer.normalize(input).utf8)
+        let bytes = Array(input.utf8)
+        var lines = TextNormalizer.lines(of: bytes)
+        if !lines.isEmpty { lines[0].standsAlone = true }
+        normalizer.normalize(lines: lines, in: bytes, into: &utf8)
+        let full = normalizer.normalize(lines: lines, in: bytes)
+        #expect(utf8 == full.utf8)
+        #expect(full.sourceOffsets.count == full.utf8.count)
+    }
+
     @Test func tokensCarryPositionsAndByteRanges() throws {
         let analyzer = try Analyzer()
         let tokens = analyzer.analyze("政协委员 30% AB角")
