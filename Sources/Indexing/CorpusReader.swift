@@ -108,7 +108,9 @@ public struct CorpusReader: Sendable {
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw Failure.missingDirectory(root.path)
         }
-        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
+        // Hidden files and directories are not the corpus's: `.git/`, an editor's backups, or an
+        // index kept inside the corpus directory (its `dictionary.txt` is not an article).
+        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else {
             throw Failure.missingDirectory(root.path)
         }
         var paths: [String] = []

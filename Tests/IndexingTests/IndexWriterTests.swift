@@ -51,6 +51,24 @@ import Testing
         #expect(try snapshot.postingList("读书", in: .body)?.documentFrequency == 3)
     }
 
+    /// Hidden files and directories are not articles: an index kept inside the corpus (with its
+    /// `dictionary.txt`), `.git/`, an editor's `.#draft.txt`.
+    @Test func hiddenFilesAndDirectoriesAreNotTheCorpus() throws {
+        let (dir, corpus) = try Self.emptyCorpus()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "□ 作者\n\n政协工作。\n".write(to: corpus.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
+        for hidden in [".committee-search", ".git/objects"] {
+            let sub = corpus.appendingPathComponent(hidden)
+            try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+            try "履职\n协商\n".write(to: sub.appendingPathComponent("dictionary.txt"), atomically: true, encoding: .utf8)
+        }
+        try "□ 草稿\n\n未完。\n".write(to: corpus.appendingPathComponent(".#draft.txt"), atomically: true, encoding: .utf8)
+        #expect(try CorpusReader(root: corpus).listFiles() == ["a.txt"])
+        let writer = IndexWriter(directory: IndexDirectory(url: corpus.appendingPathComponent(".committee-search")), corpus: corpus)
+        let report = try writer.update()
+        #expect(report.added == 1 && report.liveArticles == 1)
+    }
+
     @Test func secondWriterFailsAtOnceNamingTheHolder() throws {
         let dir = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
