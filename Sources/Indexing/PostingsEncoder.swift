@@ -60,6 +60,7 @@ public struct PostingsEncoder {
         precondition(df > 0, "an empty postings list is not written")
         let blockCount = (df + blockSize - 1) / blockSize
         var skips = BinaryWriter()
+        if blockCount > 1 { skips.reserve(blockCount * SkipLayout.compact(positions: withPositions).size) }
         var blocks: [UInt8] = []
         var positions = BinaryWriter()
         var previous: UInt32 = 0
@@ -100,18 +101,18 @@ public struct PostingsEncoder {
             BitPacking.pack(deltas, width: docWidth, into: &blocks)
             blocks.append(UInt8(tfWidth))
             BitPacking.pack(frequencies, width: tfWidth, into: &blocks)
-            skips.u32(previous)
-            skips.u32(UInt32(blocks.count))
-            if withPositions { skips.u32(UInt32(positionsStart)) }
-            skips.u16(UInt16(min(blockMaxTf, Self.saturated)))
-            skips.u16(UInt16(min(blockMinLength, Self.saturated)))
+            if blockCount > 1 {  // a single block has no skip table
+                skips.u32(previous)
+                skips.u32(UInt32(blocks.count))
+                if withPositions { skips.u32(UInt32(positionsStart)) }
+                skips.u16(UInt16(min(blockMaxTf, Self.saturated)))
+                skips.u16(UInt16(min(blockMinLength, Self.saturated)))
+            }
             maxTf = max(maxTf, blockMaxTf)
             minLength = min(minLength, blockMinLength)
         }
-        var docs = BinaryWriter()
-        if blockCount > 1 { docs.raw(skips.bytes) }
-        docs.raw(blocks)
-        return Encoded(docs: docs.bytes, positions: positions.bytes, maxTermFrequency: maxTf, minFieldLength: minLength)
+        if blockCount > 1 { skips.raw(blocks) }
+        return Encoded(docs: blockCount > 1 ? skips.bytes : blocks, positions: positions.bytes, maxTermFrequency: maxTf, minFieldLength: minLength)
     }
 
     /// One block's position deltas, patched frame of reference (the layout above).
