@@ -64,7 +64,9 @@ struct IndexCommand: ParsableCommand {
             format: "indexed %d articles, %d tokens from %.2f MB in %.2f s; the index (%@) holds %d articles in %d segment%@, version %d",
             r.articles, r.tokens, Double(r.bytes) / 1_000_000, r.seconds, index, r.liveArticles, r.segments,
             r.segments == 1 ? "" : "s", r.generation))
-        if r.mergedSegments > 0 { lines.append("merged \(r.mergedSegments) segments into one") }
+        // One segment "merged" alone is one rewritten without its deleted articles (over half of them).
+        if r.mergedSegments == 1 { lines.append("rewrote 1 segment without its deleted articles") }
+        if r.mergedSegments > 1 { lines.append("merged \(r.mergedSegments) segments into one") }
         if !r.skipped.isEmpty { lines.append("skipped \(r.skipped.count) file(s); see the warnings above") }
         return lines.joined(separator: "\n")
     }

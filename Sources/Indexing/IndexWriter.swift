@@ -36,6 +36,8 @@ public final class IndexWriter {
         public var liveArticles = 0
         /// Why everything was re-analysed, if it was.
         public var fullRebuildReason: String?
+
+        public init() {}
     }
 
     public struct Progress: Sendable {
