@@ -130,3 +130,11 @@ struct BinaryReader {
         }
     }
 }
+
+/// Signed differences as unsigned varints: 0, −1, 1, −2, … → 0, 1, 2, 3, … (commit points'
+/// times and document ids, stored documents' line numbers).
+enum ZigZag {
+    static func encode(_ value: Int) -> UInt64 { UInt64(bitPattern: Int64((value << 1) ^ (value >> 63))) }
+    /// `encode`'s inverse, unclamped: any Int64 is valid.
+    static func decode(_ value: UInt64) -> Int64 { Int64(bitPattern: (value >> 1) ^ (0 &- (value & 1))) }
+}

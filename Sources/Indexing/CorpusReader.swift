@@ -133,6 +133,16 @@ public struct CorpusReader: Sendable {
         return .failure(CorpusWarning(path: path, reason: "cannot be read (\(String(cString: strerror(errno))))"))
     }
 
+    /// `body` with the file opened (and closed after it), or why the file cannot be opened.
+    private func withOpened<T>(_ path: String, _ body: (FileHandle) throws -> Result<T, CorpusWarning>) rethrows -> Result<T, CorpusWarning> {
+        switch open(path) {
+        case .failure(let warning): return .failure(warning)
+        case .success(let handle):
+            defer { try? handle.close() }
+            return try body(handle)
+        }
+    }
+
     /// The status-change time of an opened file (0: unknown).
     private static func changedTime(_ handle: FileHandle) -> Int64 {
         var info = stat()
@@ -165,40 +175,36 @@ public struct CorpusReader: Sendable {
 
     /// Reads a file once, in chunks: its size and hash, and whether and how it can be decoded.
     public func scan(_ path: String) -> Result<ScannedFile, CorpusWarning> {
-        let handle: FileHandle
-        switch open(path) {
-        case .success(let h): handle = h
-        case .failure(let warning): return .failure(warning)
-        }
-        defer { try? handle.close() }
-        let changed = Self.changedTime(handle)
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        var size = 0
-        var head: [UInt8] = []
-        var validator = UTF8Validator()
-        var sawNUL = false
-        while true {
-            let chunk: Data
-            do {
-                guard let data = try handle.read(upToCount: 1 << 20), !data.isEmpty else { break }
-                chunk = data
-            } catch {
-                return .failure(CorpusWarning(path: path, reason: "cannot be read (\(error.localizedDescription))"))
+        withOpened(path) { handle in
+            let changed = Self.changedTime(handle)
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            var size = 0
+            var head: [UInt8] = []
+            var validator = UTF8Validator()
+            var sawNUL = false
+            while true {
+                let chunk: Data
+                do {
+                    guard let data = try handle.read(upToCount: 1 << 20), !data.isEmpty else { break }
+                    chunk = data
+                } catch {
+                    return .failure(CorpusWarning(path: path, reason: "cannot be read (\(error.localizedDescription))"))
+                }
+                let bytes = [UInt8](chunk)
+                hash = ContentHash.fnv1a64(bytes, seed: hash)
+                if head.count < 65536 { head += bytes.prefix(65536 - head.count) }
+                if size == 0 && bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+                    validator.feed(bytes.dropFirst(3))
+                } else {
+                    validator.feed(bytes[...])
+                }
+                if !sawNUL && bytes.contains(0) { sawNUL = true }
+                size += bytes.count
             }
-            let bytes = [UInt8](chunk)
-            hash = ContentHash.fnv1a64(bytes, seed: hash)
-            if head.count < 65536 { head += bytes.prefix(65536 - head.count) }
-            if size == 0 && bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
-                validator.feed(bytes.dropFirst(3))
-            } else {
-                validator.feed(bytes[...])
-            }
-            if !sawNUL && bytes.contains(0) { sawNUL = true }
-            size += bytes.count
+            validator.finish()
+            return Self.judge(ScannedFile(path: path, size: size, contentHash: hash, encoding: .utf8, changed: changed),
+                              head: head, validUTF8: validator.isValid, sawNUL: sawNUL)
         }
-        validator.finish()
-        return Self.judge(ScannedFile(path: path, size: size, contentHash: hash, encoding: .utf8, changed: changed),
-                          head: head, validUTF8: validator.isValid, sawNUL: sawNUL)
     }
 
     /// How a file of these bytes is decoded (`file.encoding`), or why it cannot be.
@@ -227,58 +233,54 @@ public struct CorpusReader: Sendable {
     /// time is 0 (unknown: never trusted, the next update reads it again).
     @discardableResult
     public func forEachWindow(_ file: ScannedFile, _ body: (CorpusWindow) throws -> Void) throws -> Result<ScannedFile, CorpusWarning> {
-        let handle: FileHandle
-        switch open(file.path) {
-        case .success(let h): handle = h
-        case .failure(let warning): return .failure(warning)
-        }
-        defer { try? handle.close() }
-        if case .converted(let charset) = file.encoding {
-            let raw: [UInt8], utf8: [UInt8]
-            switch Self.readAll(handle, file.path).flatMap({ bytes in Self.converted(bytes, from: charset, file.path).map { (bytes, $0) } }) {
-            case .failure(let warning): return .failure(warning)
-            case .success(let read): (raw, utf8) = read
+        try withOpened(file.path) { handle in
+            if case .converted(let charset) = file.encoding {
+                let raw: [UInt8], utf8: [UInt8]
+                switch Self.readAll(handle, file.path).flatMap({ bytes in Self.converted(bytes, from: charset, file.path).map { (bytes, $0) } }) {
+                case .failure(let warning): return .failure(warning)
+                case .success(let read): (raw, utf8) = read
+                }
+                var line = 1
+                let pieces = Self.cut(utf8, windowSize: windowSize)
+                for (i, piece) in pieces.enumerated() {
+                    try body(CorpusWindow(path: file.path, bytes: piece, firstLine: line, isLast: i == pieces.count - 1))
+                    line += Self.lineBreaks(in: piece)
+                }
+                return .success(Self.asRead(file, size: raw.count, hash: ContentHash.fnv1a64(raw)))
             }
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            var size = 0
+            var pending: [UInt8] = []
             var line = 1
-            let pieces = Self.cut(utf8, windowSize: windowSize)
-            for (i, piece) in pieces.enumerated() {
-                try body(CorpusWindow(path: file.path, bytes: piece, firstLine: line, isLast: i == pieces.count - 1))
-                line += Self.lineBreaks(in: piece)
-            }
-            return .success(Self.asRead(file, size: raw.count, hash: ContentHash.fnv1a64(raw)))
-        }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        var size = 0
-        var pending: [UInt8] = []
-        var line = 1
-        var offset = 0  // of pending's first byte in the file
-        var first = true
-        while true {
-            let data: Data?
-            do { data = try handle.read(upToCount: windowSize) } catch {
-                return .failure(CorpusWarning(path: file.path, reason: "cannot be read (\(error.localizedDescription))"))
-            }
-            let atEnd = data == nil || data!.isEmpty
-            if let data {
-                pending += data
-                hash = ContentHash.fnv1a64(pending[(pending.count - data.count)...], seed: hash)  // (before the BOM goes)
-                size += data.count
-            }
-            if first && pending.starts(with: [0xEF, 0xBB, 0xBF]) {
-                pending.removeFirst(3)
-                offset = 3
-            }
-            first = false
-            if atEnd {
-                if !pending.isEmpty { try body(CorpusWindow(path: file.path, bytes: pending, firstLine: line, fileOffset: offset)) }
-                return .success(Self.asRead(file, size: size, hash: hash))
-            }
-            if pending.count >= windowSize, let cut = Self.blankLineCut(pending) {
-                let window = Array(pending[..<cut])
-                try body(CorpusWindow(path: file.path, bytes: window, firstLine: line, fileOffset: offset, isLast: false))
-                line += Self.lineBreaks(in: window)
-                offset += cut
-                pending.removeFirst(cut)
+            var offset = 0  // of pending's first byte in the file
+            var first = true
+            while true {
+                let data: Data?
+                do { data = try handle.read(upToCount: windowSize) } catch {
+                    return .failure(CorpusWarning(path: file.path, reason: "cannot be read (\(error.localizedDescription))"))
+                }
+                let atEnd = data == nil || data!.isEmpty
+                if let data {
+                    pending += data
+                    hash = ContentHash.fnv1a64(pending[(pending.count - data.count)...], seed: hash)  // (before the BOM goes)
+                    size += data.count
+                }
+                if first && pending.starts(with: [0xEF, 0xBB, 0xBF]) {
+                    pending.removeFirst(3)
+                    offset = 3
+                }
+                first = false
+                if atEnd {
+                    if !pending.isEmpty { try body(CorpusWindow(path: file.path, bytes: pending, firstLine: line, fileOffset: offset)) }
+                    return .success(Self.asRead(file, size: size, hash: hash))
+                }
+                if pending.count >= windowSize, let cut = Self.blankLineCut(pending) {
+                    let window = Array(pending[..<cut])
+                    try body(CorpusWindow(path: file.path, bytes: window, firstLine: line, fileOffset: offset, isLast: false))
+                    line += Self.lineBreaks(in: window)
+                    offset += cut
+                    pending.removeFirst(cut)
+                }
             }
         }
     }
@@ -297,27 +299,23 @@ public struct CorpusReader: Sendable {
     /// The whole file, read once: what `scan` says of it, and its text decoded to UTF-8 (what
     /// `forEachWindow` hands over, in one buffer). The hash is of the very bytes decoded.
     public func read(_ path: String) -> Result<(ScannedFile, [UInt8]), CorpusWarning> {
-        let handle: FileHandle
-        switch open(path) {
-        case .success(let h): handle = h
-        case .failure(let warning): return .failure(warning)
-        }
-        defer { try? handle.close() }
-        let changed = Self.changedTime(handle)
-        let raw: [UInt8]
-        switch Self.readAll(handle, path) {
-        case .failure(let warning): return .failure(warning)
-        case .success(let bytes): raw = bytes
-        }
-        let body = raw.starts(with: [0xEF, 0xBB, 0xBF]) ? raw.dropFirst(3) : raw[...]
-        let scanned = Self.judge(
-            ScannedFile(path: path, size: raw.count, contentHash: ContentHash.fnv1a64(raw), encoding: .utf8, changed: changed),
-            head: Array(raw.prefix(65536)), validUTF8: String(validating: body, as: UTF8.self) != nil, sawNUL: raw.contains(0))
-        switch scanned {
-        case .failure(let warning): return .failure(warning)
-        case .success(let file):
-            guard case .converted(let charset) = file.encoding else { return .success((file, Array(body))) }
-            return Self.converted(raw, from: charset, path).map { (file, $0) }
+        withOpened(path) { handle in
+            let changed = Self.changedTime(handle)
+            let raw: [UInt8]
+            switch Self.readAll(handle, path) {
+            case .failure(let warning): return .failure(warning)
+            case .success(let bytes): raw = bytes
+            }
+            let body = raw.starts(with: [0xEF, 0xBB, 0xBF]) ? raw.dropFirst(3) : raw[...]
+            let scanned = Self.judge(
+                ScannedFile(path: path, size: raw.count, contentHash: ContentHash.fnv1a64(raw), encoding: .utf8, changed: changed),
+                head: Array(raw.prefix(65536)), validUTF8: String(validating: body, as: UTF8.self) != nil, sawNUL: raw.contains(0))
+            switch scanned {
+            case .failure(let warning): return .failure(warning)
+            case .success(let file):
+                guard case .converted(let charset) = file.encoding else { return .success((file, Array(body))) }
+                return Self.converted(raw, from: charset, path).map { (file, $0) }
+            }
         }
     }
 

@@ -85,7 +85,7 @@ extension Manifest {
             w.raw(path[shared...])
             w.varint(file.size)
             w.u64(file.contentHash)
-            w.varint(Self.zigzag(Int(file.changed &- lastChanged)))
+            w.varint(ZigZag.encode(Int(file.changed &- lastChanged)))
             lastChanged = file.changed
             var number = 0
             if file.documentCount > 0 {
@@ -99,7 +99,7 @@ extension Manifest {
             }
             w.varint(number)
             w.varint(file.documentCount)
-            w.varint(Self.zigzag(file.firstDocument - ends[number]))
+            w.varint(ZigZag.encode(file.firstDocument - ends[number]))
             ends[number] = file.firstDocument + file.documentCount
             previous = path
         }
@@ -267,7 +267,7 @@ extension Manifest {
             }
             let size = try r.count(max: Int.max)
             let contentHash = try r.u64()
-            let changed = version >= 2 ? lastChanged &+ Int64(Self.unzigzagTime(try r.varint())) : 0
+            let changed = version >= 2 ? lastChanged &+ ZigZag.decode(try r.varint()) : 0
             lastChanged = changed
             let number = try r.count(max: segments.count)
             let documentCount = try r.count(max: documentLimit)
@@ -292,12 +292,6 @@ extension Manifest {
             bigrams: bigrams, segments: segments, files: [], scanStarted: scanStarted, corpus: corpus)
     }
 
-    /// A signed difference as an unsigned varint: 0, −1, 1, −2, … → 0, 1, 2, 3, …
-    static func zigzag(_ value: Int) -> UInt64 { UInt64(bitPattern: Int64((value << 1) ^ (value >> 63))) }
-
-    /// `zigzag`'s inverse, unclamped: for a difference of times, where any Int64 is valid.
-    static func unzigzagTime(_ value: UInt64) -> Int64 { Int64(bitPattern: (value >> 1) ^ (0 &- (value & 1))) }
-
-    /// `zigzag`'s inverse, clamped to ±2⁴⁰ (more than any document id) so that sums cannot overflow.
-    static func unzigzag(_ value: UInt64) -> Int { Int(max(-(1 << 40), min(1 << 40, unzigzagTime(value)))) }
+    /// `ZigZag.decode`, clamped to ±2⁴⁰ (more than any document id) so that sums cannot overflow.
+    static func unzigzag(_ value: UInt64) -> Int { Int(max(-(1 << 40), min(1 << 40, ZigZag.decode(value)))) }
 }

@@ -22,13 +22,7 @@ extension StoredDocument {
     /// The records of a block that `encodeBlock` wrote (`r`'s rest), inflated: record `i` is
     /// `records[i]` of the returned bytes.
     static func inflateBlock(from r: inout BinaryReader) throws -> (plain: [UInt8], records: [Range<Int>]) {
-        let count = try r.count(max: Int.max)
-        let plain: [UInt8]
-        do {
-            plain = try Deflate.decompress(try r.bytes(r.end - r.offset), expectedCount: count)
-        } catch let failure as Deflate.Failure {
-            throw IndexError.damaged(file: r.file, detail: "a block of stored documents that does not decompress: \(failure)")
-        }
+        let plain = try inflate(from: &r, what: "a block of stored documents")
         var records: [Range<Int>] = []
         try plain.withUnsafeBytes { bytes in
             var p = BinaryReader(bytes, file: r.file)
@@ -39,6 +33,17 @@ extension StoredDocument {
             }
         }
         return (plain, records)
+    }
+
+    /// `r`'s rest as `v plainLength` and a zlib stream of that many bytes, inflated; a stream
+    /// that does not inflate to them is damage (`what` names it).
+    private static func inflate(from r: inout BinaryReader, what: String) throws -> [UInt8] {
+        let count = try r.count(max: Int.max)
+        do {
+            return try Deflate.decompress(try r.bytes(r.end - r.offset), expectedCount: count)
+        } catch let failure as Deflate.Failure {
+            throw IndexError.damaged(file: r.file, detail: "\(what) that does not decompress: \(failure)")
+        }
     }
 
     /// One record of an inflated block.
@@ -66,11 +71,11 @@ extension StoredDocument {
         w.optionalString(author)
         w.optionalString(affiliation)
         w.varint(lineStart)
-        w.varint(Self.zigzag(lineEnd - lineStart))
+        w.varint(ZigZag.encode(lineEnd - lineStart))
         w.varint(lineRanges.count)
         var previous = lineStart
         for r in lineRanges {
-            w.varint(Self.zigzag(r.lowerBound - previous))
+            w.varint(ZigZag.encode(r.lowerBound - previous))
             w.varint(r.upperBound - r.lowerBound)
             previous = r.upperBound
         }
@@ -78,7 +83,7 @@ extension StoredDocument {
         w.varint(bodyLines.count)
         previous = lineStart
         for line in bodyLines {
-            w.varint(Self.zigzag(line.number - previous) << 1 | (line.standsAlone ? 1 : 0))
+            w.varint(ZigZag.encode(line.number - previous) << 1 | (line.standsAlone ? 1 : 0))
             previous = line.number
         }
         w.varint(sourceOffset.map { $0 + 1 } ?? 0)
@@ -93,7 +98,7 @@ extension StoredDocument {
             guard value >= 0 && value <= Int(Int32.max) else { throw r.damaged("line number \(value) out of range") }
             return value
         }
-        func delta() throws -> Int { Self.unzigzag(try r.count(max: Int(UInt32.max))) }
+        func delta() throws -> Int { Int(ZigZag.decode(UInt64(try r.count(max: Int(UInt32.max))))) }
         let lineStart = try line(try r.count(max: Int(Int32.max)))
         let lineEnd = try line(lineStart + (try delta()))
         var ranges: [ClosedRange<Int>] = []
@@ -109,7 +114,7 @@ extension StoredDocument {
         previous = lineStart
         for _ in 0..<(try r.count()) {
             let packed = try r.count(max: Int(UInt32.max) << 1 | 1)
-            let number = try line(previous + Self.unzigzag(packed >> 1))
+            let number = try line(previous + Int(ZigZag.decode(UInt64(packed >> 1))))
             bodyLines.append(.init(number: number, standsAlone: packed & 1 == 1))
             previous = number
         }
@@ -120,9 +125,6 @@ extension StoredDocument {
             bodyLines: bodyLines, sourceOffset: offset == 0 ? nil : offset - 1)
     }
 
-    static func zigzag(_ value: Int) -> Int { value >= 0 ? value << 1 : (-value) << 1 - 1 }
-    static func unzigzag(_ value: Int) -> Int { value & 1 == 0 ? value >> 1 : -((value + 1) >> 1) }
-
     // MARK: Formats 6 and 7, read only
 
     /// A record of formats 6 and 7: `v length`, then zlib of `string key, file, title, opt
@@ -130,13 +132,7 @@ extension StoredDocument {
     /// { v low, v high }, string body, v lineCount { v (number << 1 | alone) }, v sourceOffset + 1
     /// (0: none)`; format 6 ends before `sourceOffset`. Each record was a block of its own.
     static func decodeFormat7Record(from r: inout BinaryReader) throws -> StoredDocument {
-        let count = try r.count(max: Int.max)
-        let plain: [UInt8]
-        do {
-            plain = try Deflate.decompress(try r.bytes(r.end - r.offset), expectedCount: count)
-        } catch let failure as Deflate.Failure {
-            throw IndexError.damaged(file: r.file, detail: "a stored document that does not decompress: \(failure)")
-        }
+        let plain = try inflate(from: &r, what: "a stored document")
         return try plain.withUnsafeBytes { bytes in
             var p = BinaryReader(bytes, file: r.file)
             let document = try decodeFormat7(from: &p)

@@ -216,7 +216,7 @@ import Testing
                 w.u64(0)
                 w.varint(segment)
                 w.varint(count)
-                w.varint(Manifest.zigzag(delta))
+                w.varint(ZigZag.encode(delta))
             }
             w.raw(trailing)
         }
