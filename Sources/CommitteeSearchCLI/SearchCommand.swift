@@ -119,7 +119,7 @@ extension SearchCommand {
             var runs = [outcome.seconds]
             for _ in 1..<max(1, passes) { runs.append(try batch.run(queryFile).seconds) }
             let figures = SearchStatistics(
-                openSeconds: openSeconds, passes: runs, indexBytes: Self.directorySize(location.index), queries: queryFile.queries.count)
+                openSeconds: openSeconds, passes: runs, indexBytes: Self.directorySize(location.index), queryIDs: queryFile.queries.map(\.id))
             if stats { FileHandle.standardError.write(Data(figures.summary.utf8)) }
             if let statsJson { try figures.write(to: statsJson) }
         }
@@ -158,14 +158,18 @@ struct SearchStatistics: Encodable {
     var latency_p50_us: Double
     var latency_p99_us: Double
     var peak_rss_bytes: Int
+    /// Each query's latency (µs) by its id: to compare query by query with another engine.
+    var latency_us_by_query: [String: Double]
 
-    init(openSeconds: Double, passes runs: [[Double]], indexBytes: Int, queries: Int) {
+    init(openSeconds: Double, passes runs: [[Double]], indexBytes: Int, queryIDs: [String]) {
+        let queries = queryIDs.count
         let warm = runs.count > 1 ? Array(runs.dropFirst()) : runs
         var perQuery: [Double] = []
         for q in 0..<queries {
             let times = warm.map { $0[q] }.sorted()
             perQuery.append(times[times.count / 2] * 1e6)
         }
+        latency_us_by_query = Dictionary(zip(queryIDs, perQuery), uniquingKeysWith: { first, _ in first })
         let sorted = perQuery.sorted()
         func percentile(_ p: Double) -> Double {
             guard !sorted.isEmpty else { return 0 }

@@ -235,16 +235,54 @@ struct MaxScoreRetrieval {
             /// Plans before `essential` cannot make a document enter on their own.
             var essential = 0
             func updateEssential() {
-                while essential < ordered.count && !canEnter(prefix[essential + 1] + extra) { essential += 1 }
+                while essential < ordered.count && !canEnter(prefix[essential + 1] + extra) {
+                    ordered[essential].with { $0.proposes = false }
+                    essential += 1
+                }
             }
+            for plan in ordered { plan.with { $0.proposes = true } }
             updateEssential()
             var next = [Int](repeating: 0, count: ordered.count)
             for i in essential..<ordered.count { next[i] = try ordered[i].with { try $0.nextMatch(atLeast: 0) } }
             var clauseScores = [Double](repeating: 0, count: clauseCount)
             var clauseMatched = [Bool](repeating: false, count: clauseCount)
             /// The block-max bound summed over every plan, which holds for documents from
-            /// `blockFrom` to `blockUpto` (each plan's bound is the same there).
-            var blockFrom = Int.max, blockUpto = -1, blockSum = 0.0
+            /// `blockFrom` to `blockUpto` (each plan's bound is the same there); `blockExact`:
+            /// from the decoded blocks' best scores, else from the skip data alone.
+            var blockFrom = Int.max, blockUpto = -1, blockSum = 0.0, blockExact = false
+            /// Whether the blocks' bound was found to admit documents at the present threshold
+            /// (judged again when the range or the threshold changes).
+            var blockAdmitted = false
+            /// Whether to try the decoded blocks' best scores where the skip data's bounds admit: for
+            /// a query of one plan, where the block's best is its exact best (several plans' bests
+            /// rarely fall on one document, and decoding costs more than it skips).
+            let refineBlocks = everyPlan.count == 1
+            /// Each plan's bound holds (and is cached) from `doc` to its last document: their sum
+            /// holds to the least of them. Where a score is its plans' sums added in order
+            /// (`sumsAreScores`), the bound is summed the same way: each part at least the score's
+            /// and rounding monotone, it is at least every score there to the bit, and ties can be
+            /// judged exactly. Otherwise `canEnter`'s margin covers the rounding.
+            func boundBlocks(at doc: Int, exact: Bool) throws {
+                var bound = 0.0
+                var upto = PostingCursor.end
+                for plan in everyPlan {
+                    let b = try plan.with { try $0.blockBound(at: doc, exact: exact) }
+                    bound += b.bound
+                    upto = min(upto, b.lastDoc)
+                }
+                blockFrom = doc
+                blockUpto = upto
+                blockSum = bound + proximityMaximum
+                blockExact = exact
+            }
+            /// Whether no document from `doc` to `blockUpto` can enter the top k: the bound is
+            /// below the k-th score, or at it and they come later in corpus order (ties go to
+            /// the earlier document).
+            func blockExcluded(at doc: Int) -> Bool {
+                let threshold = collector.threshold
+                guard sumsAreScores else { return !canEnter(blockSum) }
+                return blockSum < threshold || (blockSum == threshold && ascending[s] && collector.losesTie(atPlace: places[base + doc]))
+            }
             /// In a segment whose places ascend with ids: the place of a document already
             /// collected, below those of all documents still to come (0: none yet).
             var placeFloor: UInt64 = 0
@@ -254,26 +292,25 @@ struct MaxScoreRetrieval {
                 for i in essential..<ordered.count { doc = min(doc, next[i]) }
                 if doc == PostingCursor.end { break }
                 // Block-max: when the blocks around `doc` cannot reach the top k together, no
-                // document up to the first block end can; skip there without scoring.
+                // document up to the first block end can; skip there without scoring. The skip
+                // data's bounds first; where they are not enough, the decoded blocks' best scores.
                 if collector.isFull {
                     if doc < blockFrom || doc > blockUpto {
-                        // Each plan's bound holds (and is cached) from `doc` to its last document:
-                        // their sum holds to the least of them.
-                        var bound = proximityMaximum
-                        var upto = PostingCursor.end
-                        for plan in everyPlan {
-                            let b = plan.with { $0.blockBound(at: doc) }
-                            bound += b.bound
-                            upto = min(upto, b.lastDoc)
-                        }
-                        blockFrom = doc
-                        blockUpto = upto
-                        blockSum = bound
+                        try boundBlocks(at: doc, exact: false)
+                        blockAdmitted = false
                     }
-                    let bound = blockSum, upto = blockUpto
-                    if !canEnter(bound) {
-                        for i in essential..<ordered.count where next[i] <= upto { next[i] = try ordered[i].with { try $0.nextMatch(atLeast: upto + 1) } }
-                        continue
+                    if !blockAdmitted {
+                        var excluded = blockExcluded(at: doc)
+                        if refineBlocks && !excluded && !blockExact {
+                            try boundBlocks(at: doc, exact: true)
+                            excluded = blockExcluded(at: doc)
+                        }
+                        if excluded {
+                            let upto = blockUpto
+                            for i in essential..<ordered.count where next[i] <= upto { next[i] = try ordered[i].with { try $0.nextMatch(atLeast: upto + 1) } }
+                            continue
+                        }
+                        blockAdmitted = true
                     }
                 }
                 if admits.contains(doc) {
@@ -353,6 +390,7 @@ struct MaxScoreRetrieval {
                             collector.collect(DocID(base + doc), score: score + bonus)
                         }
                         if collector.isFull { entry = Self.entryLimit(threshold: collector.threshold) }
+                        blockAdmitted = false
                         updateEssential()
                     }
                 }

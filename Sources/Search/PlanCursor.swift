@@ -113,6 +113,10 @@ final class PlanCursor {
         let scoredSlots = self.scored.map { $0.map { slot($0.object) } ?? -1 }
         slots = .allocate(capacity: found.count)
         _ = slots.initialize(from: found)
+        exactUpto = .allocate(capacity: max(1, found.count))
+        exactUpto.initialize(repeating: -1)
+        exactBound = .allocate(capacity: max(1, found.count))
+        exactBound.initialize(repeating: 0)
         requiredSlots = .allocate(capacity: required.count)
         _ = requiredSlots.initialize(from: required)
         self.scoredSlots = .allocate(capacity: scoredSlots.count)
@@ -122,6 +126,8 @@ final class PlanCursor {
 
     deinit {
         contributions.deallocate()
+        exactUpto.deallocate()
+        exactBound.deallocate()
         slots.deallocate()
         requiredSlots.deallocate()
         scoredSlots.deallocate()
@@ -137,18 +143,53 @@ final class PlanCursor {
     @exclusivity(unchecked) private var blockBound = 0.0
     @exclusivity(unchecked) private var blockEnd = -1
     @exclusivity(unchecked) private var blockStart = Int.max
+    @exclusivity(unchecked) private var blockIsExact = false
+    /// Per slot: the last document of the decoded block whose best score `exactBound` holds (−1: none yet).
+    private let exactUpto: UnsafeMutableBufferPointer<Int>
+    private let exactBound: UnsafeMutableBufferPointer<Double>
+    /// Whether the plan proposes documents (MaxScore's essential plans): an exact `blockBound`
+    /// decodes its blocks, which it visits anyway; another plan's only where already decoded.
+    @exclusivity(unchecked) var proposes = false
 
     /// An upper bound of the plan's score for documents from `doc` to the returned last
-    /// document, from the per-block bounds of its scored sources (no block is decoded).
-    func blockBound(at doc: Int) -> (bound: Double, lastDoc: Int) {
-        if doc >= blockStart && doc <= blockEnd { return (blockBound, blockEnd) }
+    /// document, summed in its score's order. Loose (`exact` false), from the per-block bounds
+    /// of its scored sources (no block is decoded); exact, each term's best score in the block
+    /// its cursor holds there (moving the cursor to `doc`, as scoring it would): the plan's best
+    /// score there for a plan of one term. Phrases keep their skip-data bounds.
+    func blockBound(at doc: Int, exact: Bool = false) throws -> (bound: Double, lastDoc: Int) {
+        if doc >= blockStart && doc <= blockEnd && (blockIsExact || !exact) { return (blockBound, blockEnd) }
         var bound = 0.0
         var last = PostingCursor.end
         for i in scored.indices {
             let s = scoredSlots[i]
             if s >= 0 {
+                let t = slots[s]
+                if exact {
+                    let window = t.window.pointee
+                    // A plan that proposes documents decodes the block; another only uses a
+                    // block already decoded that holds its first posting ≥ `doc`.
+                    if proposes || (window.count > 0 && window.doc != PostingCursor.end && Int(window.ids[window.count - 1]) >= doc) {
+                        if try move(s, to: doc) == PostingCursor.end { continue }
+                        let window = t.window.pointee
+                        let blockLast = Int(window.ids[window.count - 1])
+                        if exactUpto[s] != blockLast {
+                            // The best score among the block's documents from the cursor's on (a
+                            // superset of those from `doc` on), computed as `scoreTerms` does.
+                            var best = 0.0
+                            for p in window.index..<window.count {
+                                best = max(best, t.factor * t.norm.tfNorm(
+                                    termFrequency: Double(window.frequencies[p]), fieldLength: Double(t.lengths[Int(window.ids[p])])))
+                            }
+                            exactUpto[s] = blockLast
+                            exactBound[s] = best
+                        }
+                        last = min(last, blockLast)
+                        bound += exactBound[s]
+                        continue
+                    }
+                }
                 // As `FieldSource.blockBounds` for a term, on its cursor.
-                let t = slots[s], at = t.window.pointee.doc
+                let at = t.window.pointee.doc
                 if at == PostingCursor.end { continue }
                 let found: (lastDoc: Int, maxTermFrequency: UInt32, minFieldLength: UInt32)? =
                     at > doc ? (at - 1, 0, UInt32.max) : t.cursor._withUnsafeGuaranteedRef { $0.blockBounds(at: doc) }
@@ -169,6 +210,7 @@ final class PlanCursor {
         blockStart = doc
         blockEnd = last
         blockBound = bound
+        blockIsExact = exact
         return (bound, last)
     }
 

@@ -55,6 +55,14 @@ public struct TopKCollector {
         return score < heap[0].score || (score == heap[0].score && places[heap[0].doc.index] <= floor)
     }
 
+    /// Whether a document that scores exactly `threshold`, at `place` in corpus order, loses the
+    /// tie: k are held and the last of them comes earlier (compared by places only).
+    @inline(__always)
+    func losesTie(atPlace place: UInt64) -> Bool {
+        guard precedes == nil, k > 0, heap.count >= k else { return false }
+        return places[heap[0].doc.index] < place
+    }
+
     public mutating func collect(_ doc: DocID, score: Double) {
         guard k > 0 else { return }
         let entry = (score: score, doc: doc)
