@@ -242,6 +242,8 @@ struct MaxScoreRetrieval {
             }
             for plan in ordered { plan.with { $0.proposes = true } }
             updateEssential()
+            /// Per ordered plan: whether it is one term in one field (moved and scored inline).
+            let single = ordered.map { $0.object.single != nil }
             var next = [Int](repeating: 0, count: ordered.count)
             for i in essential..<ordered.count { next[i] = try ordered[i].with { try $0.nextMatch(atLeast: 0) } }
             var clauseScores = [Double](repeating: 0, count: clauseCount)
@@ -317,15 +319,25 @@ struct MaxScoreRetrieval {
                     // `partial`: the terms scored so far; `phrases`: a bound of their plans' phrases.
                     var partial = 0.0, phrases = 0.0
                     for i in essential..<ordered.count where next[i] == doc {
+                        if single[i] {
+                            partial += ordered[i].with { $0.scoreSingle(doc) }
+                            continue
+                        }
                         let scored = try ordered[i].with { try $0.scoreTerms(doc) }
                         partial += scored.terms
                         phrases += scored.phrases
                     }
                     var possible = true
-                    for i in stride(from: essential - 1, through: 0, by: -1) {
+                    var i = essential
+                    while i > 0 {
+                        i -= 1
                         guard canEnter(partial + phrases + prefix[i + 1] + extra) else {
                             possible = false
                             break
+                        }
+                        if single[i] {
+                            partial += try ordered[i].with { plan in try plan.nextSingle(atLeast: doc) == doc ? plan.scoreSingle(doc) : 0 }
+                            continue
                         }
                         let scored = try ordered[i].with { plan in try plan.matches(doc) ? try plan.scoreTerms(doc) : nil }
                         if let scored {
@@ -394,7 +406,9 @@ struct MaxScoreRetrieval {
                         updateEssential()
                     }
                 }
-                for i in essential..<ordered.count where next[i] == doc { next[i] = try ordered[i].with { try $0.nextMatch(atLeast: doc + 1) } }
+                for i in essential..<ordered.count where next[i] == doc {
+                    next[i] = try ordered[i].with { single[i] ? try $0.nextSingle(atLeast: doc + 1) : try $0.nextMatch(atLeast: doc + 1) }
+                }
             }
             // The loop uses the plans only through borrowed references: keep them alive to here.
             withExtendedLifetime(live) {}

@@ -122,6 +122,12 @@ final class PlanCursor {
         self.scoredSlots = .allocate(capacity: scoredSlots.count)
         _ = self.scoredSlots.initialize(from: scoredSlots)
         singleRequired = starts.count == 2 && !required.contains(-1)
+        // (Scored entries without a source, fields lacking the term, stay 0.)
+        let scoredEntries = self.scored
+        let sourced = scoredSlots.indices.filter { scoredSlots[$0] >= 0 || scoredEntries[$0] != nil }
+        let isSingle = found.count == 1 && required == [0] && sourced.count == 1 && scoredSlots[sourced[0]] == 0 && phrases.isEmpty
+        single = isSingle ? found[0].window : nil
+        singleEntry = isSingle ? sourced[0] : 0
     }
 
     deinit {
@@ -131,6 +137,32 @@ final class PlanCursor {
         slots.deallocate()
         requiredSlots.deallocate()
         scoredSlots.deallocate()
+    }
+
+    /// The window of the plan's only source when the plan is one term in one field, required and
+    /// scored (nil otherwise): `MaxScoreRetrieval` moves and scores such a plan inline, through
+    /// `nextSingle` and `scoreSingle`.
+    let single: UnsafeMutablePointer<PostingCursor.Window>?
+    /// Its entry in `contributions` (the others, fields without the term, are 0).
+    private let singleEntry: Int
+
+    /// `nextMatch` for a plan of one term in one field.
+    @inline(__always)
+    func nextSingle(atLeast target: Int) throws -> Int {
+        if let d = single.unsafelyUnwrapped.pointee.advanceInBlock(to: target) { return d }
+        return try slots[0].cursor._withUnsafeGuaranteedRef { try $0.advance(to: target) }
+    }
+
+    /// `scoreTerms` for a plan of one term in one field, whose cursor stands on `doc`: its score
+    /// there (no phrases to wait for).
+    @inline(__always)
+    func scoreSingle(_ doc: Int) -> Double {
+        let t = slots[0]
+        let value = t.factor * t.norm.tfNorm(termFrequency: Double(t.window.pointee.termFrequency), fieldLength: Double(t.lengths[doc]))
+        scoredDoc = doc
+        contributions[singleEntry] = value
+        sum = value
+        return value
     }
 
     /// Moves slot `s`'s cursor to its first document ≥ `target`, and returns it.
