@@ -256,9 +256,10 @@ struct MaxScoreRetrieval {
             /// (judged again when the range or the threshold changes).
             var blockAdmitted = false
             /// Whether to try the decoded blocks' best scores where the skip data's bounds admit: for
-            /// a query of one plan, where the block's best is its exact best (several plans' bests
-            /// rarely fall on one document, and decoding costs more than it skips).
-            let refineBlocks = everyPlan.count == 1
+            /// a query of one plan of one term, where the block's best is its exact best, and every
+            /// block is visited anyway (several plans' or terms' bests rarely fall on one document,
+            /// and decoding what a leapfrog would skip costs more than it saves).
+            let refineBlocks = everyPlan.count == 1 && everyPlan[0].object.isSingleTerm
             /// Each plan's bound holds (and is cached) from `doc` to its last document: their sum
             /// holds to the least of them. Where a score is its plans' sums added in order
             /// (`sumsAreScores`), the bound is summed the same way: each part at least the score's
