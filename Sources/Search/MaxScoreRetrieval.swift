@@ -235,12 +235,8 @@ struct MaxScoreRetrieval {
             /// Plans before `essential` cannot make a document enter on their own.
             var essential = 0
             func updateEssential() {
-                while essential < ordered.count && !canEnter(prefix[essential + 1] + extra) {
-                    ordered[essential].with { $0.proposes = false }
-                    essential += 1
-                }
+                while essential < ordered.count && !canEnter(prefix[essential + 1] + extra) { essential += 1 }
             }
-            for plan in ordered { plan.with { $0.proposes = true } }
             updateEssential()
             /// Per ordered plan: whether it is one term in one field (moved and scored inline).
             let single = ordered.map { $0.object.single != nil }
@@ -282,8 +278,8 @@ struct MaxScoreRetrieval {
             /// below the k-th score, or at it and they come later in corpus order (ties go to
             /// the earlier document).
             func blockExcluded(at doc: Int) -> Bool {
-                let threshold = collector.threshold
                 guard sumsAreScores else { return !canEnter(blockSum) }
+                let threshold = collector.threshold
                 return blockSum < threshold || (blockSum == threshold && ascending[s] && collector.losesTie(atPlace: places[base + doc]))
             }
             /// In a segment whose places ascend with ids: the place of a document already

@@ -179,15 +179,13 @@ final class PlanCursor {
     /// Per slot: the last document of the decoded block whose best score `exactBound` holds (−1: none yet).
     private let exactUpto: UnsafeMutableBufferPointer<Int>
     private let exactBound: UnsafeMutableBufferPointer<Double>
-    /// Whether the plan proposes documents (MaxScore's essential plans): an exact `blockBound`
-    /// decodes its blocks, which it visits anyway; another plan's only where already decoded.
-    @exclusivity(unchecked) var proposes = false
 
     /// An upper bound of the plan's score for documents from `doc` to the returned last
     /// document, summed in its score's order. Loose (`exact` false), from the per-block bounds
     /// of its scored sources (no block is decoded); exact, each term's best score in the block
-    /// its cursor holds there (moving the cursor to `doc`, as scoring it would): the plan's best
-    /// score there for a plan of one term. Phrases keep their skip-data bounds.
+    /// its cursor holds there (moving the cursor to `doc` and decoding the block: for a plan
+    /// that proposes documents, which visits every block anyway): the plan's best score there
+    /// for a plan of one term. Phrases keep their skip-data bounds.
     func blockBound(at doc: Int, exact: Bool = false) throws -> (bound: Double, lastDoc: Int) {
         if doc >= blockStart && doc <= blockEnd && (blockIsExact || !exact) { return (blockBound, blockEnd) }
         var bound = 0.0
@@ -197,28 +195,23 @@ final class PlanCursor {
             if s >= 0 {
                 let t = slots[s]
                 if exact {
+                    if try move(s, to: doc) == PostingCursor.end { continue }
                     let window = t.window.pointee
-                    // A plan that proposes documents decodes the block; another only uses a
-                    // block already decoded that holds its first posting ≥ `doc`.
-                    if proposes || (window.count > 0 && window.doc != PostingCursor.end && Int(window.ids[window.count - 1]) >= doc) {
-                        if try move(s, to: doc) == PostingCursor.end { continue }
-                        let window = t.window.pointee
-                        let blockLast = Int(window.ids[window.count - 1])
-                        if exactUpto[s] != blockLast {
-                            // The best score among the block's documents from the cursor's on (a
-                            // superset of those from `doc` on), computed as `scoreTerms` does.
-                            var best = 0.0
-                            for p in window.index..<window.count {
-                                best = max(best, t.factor * t.norm.tfNorm(
-                                    termFrequency: Double(window.frequencies[p]), fieldLength: Double(t.lengths[Int(window.ids[p])])))
-                            }
-                            exactUpto[s] = blockLast
-                            exactBound[s] = best
+                    let blockLast = Int(window.ids[window.count - 1])
+                    if exactUpto[s] != blockLast {
+                        // The best score among the block's documents from the cursor's on (a
+                        // superset of those from `doc` on), computed as `scoreTerms` does.
+                        var best = 0.0
+                        for p in window.index..<window.count {
+                            best = max(best, t.factor * t.norm.tfNorm(
+                                termFrequency: Double(window.frequencies[p]), fieldLength: Double(t.lengths[Int(window.ids[p])])))
                         }
-                        last = min(last, blockLast)
-                        bound += exactBound[s]
-                        continue
+                        exactUpto[s] = blockLast
+                        exactBound[s] = best
                     }
+                    last = min(last, blockLast)
+                    bound += exactBound[s]
+                    continue
                 }
                 // As `FieldSource.blockBounds` for a term, on its cursor.
                 let at = t.window.pointee.doc
