@@ -238,8 +238,6 @@ struct MaxScoreRetrieval {
                 while essential < ordered.count && !canEnter(prefix[essential + 1] + extra) { essential += 1 }
             }
             updateEssential()
-            /// Per ordered plan: whether it is one term in one field (moved and scored inline).
-            let single = ordered.map { $0.object.single != nil }
             var next = [Int](repeating: 0, count: ordered.count)
             for i in essential..<ordered.count { next[i] = try ordered[i].with { try $0.nextMatch(atLeast: 0) } }
             var clauseScores = [Double](repeating: 0, count: clauseCount)
@@ -316,8 +314,8 @@ struct MaxScoreRetrieval {
                     // `partial`: the terms scored so far; `phrases`: a bound of their plans' phrases.
                     var partial = 0.0, phrases = 0.0
                     for i in essential..<ordered.count where next[i] == doc {
-                        if single[i] {
-                            partial += ordered[i].with { $0.scoreSingle(doc) }
+                        if let value = ordered[i].with({ $0.single != nil ? $0.scoreSingle(doc) : nil }) {
+                            partial += value
                             continue
                         }
                         let scored = try ordered[i].with { try $0.scoreTerms(doc) }
@@ -332,8 +330,8 @@ struct MaxScoreRetrieval {
                             possible = false
                             break
                         }
-                        if single[i] {
-                            partial += try ordered[i].with { plan in try plan.nextSingle(atLeast: doc) == doc ? plan.scoreSingle(doc) : 0 }
+                        if let value = try ordered[i].with({ plan in plan.single == nil ? nil : try plan.nextSingle(atLeast: doc) == doc ? plan.scoreSingle(doc) : 0 }) {
+                            partial += value
                             continue
                         }
                         let scored = try ordered[i].with { plan in try plan.matches(doc) ? try plan.scoreTerms(doc) : nil }
@@ -404,7 +402,8 @@ struct MaxScoreRetrieval {
                     }
                 }
                 for i in essential..<ordered.count where next[i] == doc {
-                    next[i] = try ordered[i].with { single[i] ? try $0.nextSingle(atLeast: doc + 1) : try $0.nextMatch(atLeast: doc + 1) }
+                    // (A plan of one term in one field moves inline.)
+                    next[i] = try ordered[i].with { $0.single != nil ? try $0.nextSingle(atLeast: doc + 1) : try $0.nextMatch(atLeast: doc + 1) }
                 }
             }
             // The loop uses the plans only through borrowed references: keep them alive to here.

@@ -28,6 +28,10 @@ final class PlanCursor {
         let factor: Double
         let norm: BM25.LengthNorm
         let lengths: FieldLengths
+        /// The last document of the decoded block whose best score `exactBound` holds (−1:
+        /// none yet), for an exact `blockBound`.
+        var exactUpto = -1
+        var exactBound = 0.0
     }
     private let slots: UnsafeMutableBufferPointer<Slot>
     /// Per required source (as `requiredSources`) and per scored entry (as `scored`): its slot,
@@ -113,10 +117,6 @@ final class PlanCursor {
         let scoredSlots = self.scored.map { $0.map { slot($0.object) } ?? -1 }
         slots = .allocate(capacity: found.count)
         _ = slots.initialize(from: found)
-        exactUpto = .allocate(capacity: max(1, found.count))
-        exactUpto.initialize(repeating: -1)
-        exactBound = .allocate(capacity: max(1, found.count))
-        exactBound.initialize(repeating: 0)
         requiredSlots = .allocate(capacity: required.count)
         _ = requiredSlots.initialize(from: required)
         self.scoredSlots = .allocate(capacity: scoredSlots.count)
@@ -132,8 +132,6 @@ final class PlanCursor {
 
     deinit {
         contributions.deallocate()
-        exactUpto.deallocate()
-        exactBound.deallocate()
         slots.deallocate()
         requiredSlots.deallocate()
         scoredSlots.deallocate()
@@ -176,9 +174,6 @@ final class PlanCursor {
     @exclusivity(unchecked) private var blockEnd = -1
     @exclusivity(unchecked) private var blockStart = Int.max
     @exclusivity(unchecked) private var blockIsExact = false
-    /// Per slot: the last document of the decoded block whose best score `exactBound` holds (−1: none yet).
-    private let exactUpto: UnsafeMutableBufferPointer<Int>
-    private let exactBound: UnsafeMutableBufferPointer<Double>
 
     /// An upper bound of the plan's score for documents from `doc` to the returned last
     /// document, summed in its score's order. Loose (`exact` false), from the per-block bounds
@@ -198,7 +193,7 @@ final class PlanCursor {
                     if try move(s, to: doc) == PostingCursor.end { continue }
                     let window = t.window.pointee
                     let blockLast = Int(window.ids[window.count - 1])
-                    if exactUpto[s] != blockLast {
+                    if t.exactUpto != blockLast {
                         // The best score among the block's documents from the cursor's on (a
                         // superset of those from `doc` on), computed as `scoreTerms` does.
                         var best = 0.0
@@ -206,11 +201,11 @@ final class PlanCursor {
                             best = max(best, t.factor * t.norm.tfNorm(
                                 termFrequency: Double(window.frequencies[p]), fieldLength: Double(t.lengths[Int(window.ids[p])])))
                         }
-                        exactUpto[s] = blockLast
-                        exactBound[s] = best
+                        slots[s].exactUpto = blockLast
+                        slots[s].exactBound = best
                     }
                     last = min(last, blockLast)
-                    bound += exactBound[s]
+                    bound += slots[s].exactBound
                     continue
                 }
                 // As `FieldSource.blockBounds` for a term, on its cursor.
