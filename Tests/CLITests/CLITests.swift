@@ -730,5 +730,9 @@ enum UserDictionaryLines {
         #expect(object["queries"] as? Int == 2 && object["passes"] as? Int == 3)
         for key in ["latency_mean_us", "latency_p50_us", "latency_p99_us", "index_open_s"] { #expect((object[key] as? Double ?? -1) >= 0) }
         #expect((object["index_size_bytes"] as? Int ?? 0) > 0 && (object["peak_rss_bytes"] as? Int ?? 0) > 0)
+        // Each query's latency by its id; the p50 is one of them.
+        let byQuery = try #require(object["latency_us_by_query"] as? [String: Double])
+        #expect(Set(byQuery.keys) == ["a", "b"] && byQuery.values.allSatisfy { $0 > 0 })
+        #expect(byQuery.values.contains(object["latency_p50_us"] as? Double ?? -1))
     }
 }
