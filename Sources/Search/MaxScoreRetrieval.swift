@@ -201,6 +201,8 @@ struct MaxScoreRetrieval {
         let proximityMaximum = proximity?.maximum ?? 0
         var bonuses: [Int: Double] = [:]
         let clauseCount = clauses.count
+        var windowed: WindowedUnion?
+        defer { windowed?.deallocate() }
         for (s, reader) in snapshot.segmentReaders.enumerated() {
             let base = snapshot.base(ofSegment: s)
             let lengths = try Field.allCases.map { try reader.fieldLengths($0) }
@@ -227,6 +229,16 @@ struct MaxScoreRetrieval {
             }
             let proximityCursors = try proximity.map { try SegmentProximity($0, segment: s, reader, terms) }
             var admits = LiveDocuments(deleted: snapshot.deletedRanges(ofSegment: s), allowed: allowed?[s])
+            if sumsAreScores && proximityCursors == nil && (2...WindowedUnion.maximumPlans).contains(everyPlan.count)
+                && live.reduce(0, { $0 + $1.requiredPostings }) >= reader.documentCount / WindowedUnion.leastDensity {
+                // BM25 over an OR of words with many postings: plan at a time within windows.
+                if windowed == nil { windowed = WindowedUnion(plans: min(plans.count, WindowedUnion.maximumPlans)) }
+                try windowed!.run(everyPlan, documentCount: reader.documentCount, base: base, collector: &collector, admits: &admits) {
+                    Self.entryLimit(threshold: $0)
+                }
+                withExtendedLifetime(live) {}
+                continue
+            }
 
             /// Whether a document with at most `bound` can still enter the top k: at least the
             /// k-th best score so far, less a margin for rounding (−∞ until k are held).

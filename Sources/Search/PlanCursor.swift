@@ -144,6 +144,12 @@ final class PlanCursor {
     /// Its entry in `contributions` (the others, fields without the term, are 0).
     private let singleEntry: Int
 
+    /// How many postings its required terms have in the segment (a measure of the documents it
+    /// proposes).
+    var requiredPostings: Int {
+        requiredSlots.reduce(0) { $0 + ($1 >= 0 ? slots[$1].cursor._withUnsafeGuaranteedRef(\.documentFrequency) : 0) }
+    }
+
     /// `nextMatch` for a plan of one term in one field.
     @inline(__always)
     func nextSingle(atLeast target: Int) throws -> Int {
@@ -151,12 +157,19 @@ final class PlanCursor {
         return try slots[0].cursor._withUnsafeGuaranteedRef { try $0.advance(to: target) }
     }
 
+    /// The score of a plan of one term in one field at `doc`, where its cursor stands (nothing
+    /// recorded: for `WindowedUnion`).
+    @inline(__always)
+    func singleScore(_ doc: Int) -> Double {
+        let t = slots[0]
+        return t.factor * t.norm.tfNorm(termFrequency: Double(t.window.pointee.termFrequency), fieldLength: Double(t.lengths[doc]))
+    }
+
     /// `scoreTerms` for a plan of one term in one field, whose cursor stands on `doc`: its score
     /// there (no phrases to wait for).
     @inline(__always)
     func scoreSingle(_ doc: Int) -> Double {
-        let t = slots[0]
-        let value = t.factor * t.norm.tfNorm(termFrequency: Double(t.window.pointee.termFrequency), fieldLength: Double(t.lengths[doc]))
+        let value = singleScore(doc)
         scoredDoc = doc
         contributions[singleEntry] = value
         sum = value

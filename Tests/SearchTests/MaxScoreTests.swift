@@ -126,6 +126,41 @@ import Testing
         }
     }
 
+    /// BM25 alone over an OR of common words (the peers' model): `WindowedUnion` takes the
+    /// segments where their postings are dense, and its top k is the exhaustive one to the bit.
+    @Test func windowedUnionEqualsExhaustive() throws {
+        let similarity = BM25(titleBoost: 0, phraseBoost: 0, gramBoost: 0, proximityBoost: 0)
+        let snapshot = Self.snapshot
+        let pruned = Searcher(index: snapshot, similarity: similarity)
+        let exhaustive = Searcher(index: snapshot, similarity: similarity)
+        exhaustive.pruning = false
+        let parser = QueryParser(analyzer: try Analyzer())
+        // Common words first (dense lists), then rare ones mixed in (sparse: the general loop).
+        var counts: [String: Int] = [:]
+        for tokens in Corpus.fieldTokens { for token in Set((tokens[.body] ?? []).compactMap(\.first)) { counts[token, default: 0] += 1 } }
+        let common = counts.filter { $0.value * 3 >= Corpus.fieldTokens.count }.keys.sorted()
+        let rare = counts.filter { $0.value == 1 }.keys.sorted()
+        #expect(common.count >= 8 && rare.count >= 8)
+        var random = SeededGenerator(seed: 17)
+        var windowed = 0, checked = 0
+        for n in 0..<80 {
+            var words = (0..<(2 + n % 3)).map { _ in common[Int(random.next() % UInt64(common.count))] }
+            if n % 4 == 3 { words.append(rare[Int(random.next() % UInt64(rare.count))]) }
+            let text = words.joined(separator: " ")
+            let query = try parser.parse(text)
+            let clauses = try #require(MaxScoreRetrieval.clauses(of: query.root))
+            let retrieval = MaxScoreRetrieval(searcher: pruned, snapshot: snapshot, clauses: clauses)
+            let plans = try retrieval.bind()
+            for (s, reader) in snapshot.segmentReaders.enumerated() {
+                let lengths = try Field.allCases.map { try reader.fieldLengths($0) }
+                let live = try retrieval.cursors(plans, segment: s, reader, lengths: lengths).compactMap { $0 }
+                if live.count >= 2 && live.reduce(0, { $0 + $1.requiredPostings }) >= reader.documentCount / WindowedUnion.leastDensity { windowed += 1 }
+            }
+            checked += try Self.expectSameTopK(query, text, pruned: pruned, exhaustive: exhaustive)
+        }
+        #expect(windowed >= 40 && checked >= 300, "\(windowed) segments windowed, \(checked) comparisons")
+    }
+
     /// Sloppy phrases alone (no bigrams): a sloppy phrase can occur more often than its later terms.
     @Test func sloppyPhrasesWithoutBigrams() throws {
         let similarity = BM25(gramBoost: 0)

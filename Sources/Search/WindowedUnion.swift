@@ -1,0 +1,159 @@
+import Indexing
+
+/// Top-k in one segment, plan at a time within windows of documents (tantivy's buffered union,
+/// Lucene's BooleanScorer), for a query whose score is its plans' sums added in order, without
+/// phrases or proximity: BM25 over an OR of words (`MaxScoreRetrieval` decides when).
+///
+/// Document at a time, every posting costs a pass through the general loop's branches. Here each
+/// essential plan (MaxScore, as the general loop) writes its scores for a window of 1,024
+/// documents into an array of its own and marks them; then the marked documents, ascending, look
+/// up the non-essential plans while they can still enter, and sum their plans' scores in the
+/// plans' order from 0: the exhaustive evaluator's sum to the bit, so the same documents and ties.
+/// A plan of one term in one field is moved and scored inline; another (a split word's pieces,
+/// all required) through `nextMatch` and `scoreTerms`.
+struct WindowedUnion {
+    static let width = 1024
+    /// The most plans it takes (its buffers stay under glibc's mmap threshold).
+    static let maximumPlans = 15
+    /// It pays where the plans' postings are at least one in `leastDensity` of the segment's
+    /// documents (a window's fixed cost spread over enough of them; measured on the stand-in).
+    static let leastDensity = 8
+
+    /// Per plan (in the score's order), its score of each document of the window (0 where the
+    /// plan lacks it; reset as the window is read).
+    private let scores: UnsafeMutableBufferPointer<Double>
+    /// The window's documents that some essential plan holds, one bit each.
+    private let marks: UnsafeMutableBufferPointer<UInt64>
+
+    init(plans: Int) {
+        scores = .allocate(capacity: plans * Self.width)
+        scores.initialize(repeating: 0)
+        marks = .allocate(capacity: Self.width / 64)
+        marks.initialize(repeating: 0)
+    }
+
+    func deallocate() {
+        scores.deallocate()
+        marks.deallocate()
+    }
+
+    /// Collects the segment's documents into `collector`. `plans` are in the score's order;
+    /// `entryLimit` turns the collector's threshold into the least score that may
+    /// still enter.
+    func run(
+        _ plans: [Borrowed<PlanCursor>], documentCount: Int, base: Int, collector: inout TopKCollector, admits: inout LiveDocuments,
+        entryLimit: (Double) -> Double
+    ) throws {
+        let n = plans.count
+        let width = Self.width
+        // MaxScore: plans by ascending upper bound; those whose bounds together cannot reach the
+        // entry are non-essential (looked up only for documents the others propose).
+        let ascending = (0..<n).sorted { plans[$0].object.upperBound < plans[$1].object.upperBound }
+        /// The next match of plan `p` at or after `target`, and its score there.
+        @inline(__always) func next(_ p: Int, atLeast target: Int) throws -> Int {
+            try plans[p].with { plan in plan.single != nil ? try plan.nextSingle(atLeast: target) : try plan.nextMatch(atLeast: target) }
+        }
+        @inline(__always) func score(_ p: Int, _ doc: Int) throws -> Double {
+            try plans[p].with { plan in plan.single != nil ? plan.singleScore(doc) : try plan.scoreTerms(doc).terms }
+        }
+        var essential = [Int]()
+        var nonEssential = [Int]()
+        var nonEssentialBound = 0.0
+        var entry = collector.isFull ? entryLimit(collector.threshold) : -.infinity
+        func partition() {
+            essential.removeAll(keepingCapacity: true)
+            nonEssential.removeAll(keepingCapacity: true)
+            var sum = 0.0
+            var split = 0
+            while split < n {
+                let next = sum + plans[ascending[split]].object.upperBound
+                if next >= entry { break }
+                sum = next
+                split += 1
+            }
+            nonEssentialBound = sum
+            nonEssential.append(contentsOf: ascending[0..<split])
+            essential.append(contentsOf: ascending[split...])
+        }
+        partition()
+        var start = 0
+        while !essential.isEmpty {
+            var first = PostingCursor.end
+            for p in essential { first = min(first, try next(p, atLeast: start)) }
+            if first == PostingCursor.end { break }
+            if collector.isFull {
+                // Block-max: when every plan's block there cannot reach the entry together, no
+                // document to the first block end can; go on after it.
+                var bound = 0.0
+                var upto = PostingCursor.end
+                for p in 0..<n {
+                    let b = try plans[p].with { try $0.blockBound(at: first) }
+                    bound += b.bound
+                    upto = min(upto, b.lastDoc)
+                }
+                if bound < entry {
+                    start = upto + 1
+                    continue
+                }
+            }
+            let end = min(first + width, documentCount)
+            // Essential plans: every posting in the window, scored and marked.
+            for p in essential {
+                let row = scores.baseAddress! + p * width
+                if plans[p].with({ $0.single != nil }) {
+                    try plans[p].with { plan in
+                        var d = try plan.nextSingle(atLeast: first)
+                        while d < end {
+                            let i = d - first
+                            row[i] = plan.singleScore(d)
+                            marks[i >> 6] |= 1 << UInt64(i & 63)
+                            d = try plan.nextSingle(atLeast: d + 1)
+                        }
+                    }
+                } else {
+                    var d = try next(p, atLeast: first)
+                    while d < end {
+                        let i = d - first
+                        row[i] = try score(p, d)
+                        marks[i >> 6] |= 1 << UInt64(i & 63)
+                        d = try next(p, atLeast: d + 1)
+                    }
+                }
+            }
+            // The marked documents, ascending.
+            for word in 0..<((end - first + 63) >> 6) {
+                var bits = marks[word]
+                marks[word] = 0
+                while bits != 0 {
+                    let i = word << 6 | bits.trailingZeroBitCount
+                    bits &= bits - 1
+                    let doc = first + i
+                    var possible = true
+                    if !nonEssential.isEmpty {
+                        var partial = 0.0
+                        for p in essential { partial += scores[p * width + i] }
+                        if partial + nonEssentialBound >= entry {
+                            for p in nonEssential {
+                                let matches = try plans[p].with { plan in plan.single != nil ? try plan.nextSingle(atLeast: doc) == doc : try plan.matches(doc) }
+                                if matches { scores[p * width + i] = try score(p, doc) }
+                            }
+                        } else {
+                            possible = false
+                        }
+                    }
+                    // The score: the plans' scores in order, from 0 (a plan without the document adds 0).
+                    var score = 0.0
+                    for p in 0..<n {
+                        score += scores[p * width + i]
+                        scores[p * width + i] = 0
+                    }
+                    guard possible, score >= entry, admits.contains(doc) else { continue }
+                    collector.collect(DocID(base + doc), score: score)
+                    if collector.isFull { entry = entryLimit(collector.threshold) }
+                }
+            }
+            partition()
+            start = end
+        }
+    }
+}
