@@ -266,32 +266,6 @@ struct MaxScoreRetrieval {
             /// block is visited anyway (several plans' or terms' bests rarely fall on one document,
             /// and decoding what a leapfrog would skip costs more than it saves).
             let refineBlocks = everyPlan.count == 1 && everyPlan[0].object.isSingleTerm
-            /// Each plan's bound holds (and is cached) from `doc` to its last document: their sum
-            /// holds to the least of them. Where a score is its plans' sums added in order
-            /// (`sumsAreScores`), the bound is summed the same way: each part at least the score's
-            /// and rounding monotone, it is at least every score there to the bit, and ties can be
-            /// judged exactly. Otherwise `canEnter`'s margin covers the rounding.
-            func boundBlocks(at doc: Int, exact: Bool) throws {
-                var bound = 0.0
-                var upto = PostingCursor.end
-                for plan in everyPlan {
-                    let b = try plan.with { try $0.blockBound(at: doc, exact: exact) }
-                    bound += b.bound
-                    upto = min(upto, b.lastDoc)
-                }
-                blockFrom = doc
-                blockUpto = upto
-                blockSum = bound + proximityMaximum
-                blockExact = exact
-            }
-            /// Whether no document from `doc` to `blockUpto` can enter the top k: the bound is
-            /// below the k-th score, or at it and they come later in corpus order (ties go to
-            /// the earlier document).
-            func blockExcluded(at doc: Int) -> Bool {
-                guard sumsAreScores else { return !canEnter(blockSum) }
-                let threshold = collector.threshold
-                return blockSum < threshold || (blockSum == threshold && ascending[s] && collector.losesTie(atPlace: places[base + doc]))
-            }
             /// In a segment whose places ascend with ids: the place of a document already
             /// collected, below those of all documents still to come (0: none yet).
             var placeFloor: UInt64 = 0
@@ -305,16 +279,26 @@ struct MaxScoreRetrieval {
                 // data's bounds first; where they are not enough, the decoded blocks' best scores.
                 if collector.isFull {
                     if doc < blockFrom || doc > blockUpto {
-                        try boundBlocks(at: doc, exact: false)
+                        (blockSum, blockUpto) = try Self.blockBound(everyPlan, at: doc, exact: false, proximityMaximum: proximityMaximum)
+                        blockFrom = doc
+                        blockExact = false
                         blockAdmitted = false
                     }
                     if !blockAdmitted {
-                        var excluded = blockExcluded(at: doc)
-                        if refineBlocks && !excluded && !blockExact {
-                            try boundBlocks(at: doc, exact: true)
-                            excluded = blockExcluded(at: doc)
+                        // Where a score is its plans' sums added in order (`sumsAreScores`), the
+                        // bound is summed the same way: each part at least the score's and rounding
+                        // monotone, it is at least every score there to the bit. Then a run whose
+                        // bound is below the k-th score is out, and so is one at it whose documents
+                        // come later in corpus order than the k-th (ties go to the earlier). Else
+                        // `canEnter`'s margin covers the rounding.
+                        var out = sumsAreScores ? collector.excludes(blockSum, from: places[base + doc], ascending: ascending[s]) : !canEnter(blockSum)
+                        if refineBlocks && !out && !blockExact {
+                            (blockSum, blockUpto) = try Self.blockBound(everyPlan, at: doc, exact: true, proximityMaximum: proximityMaximum)
+                            blockFrom = doc
+                            blockExact = true
+                            out = sumsAreScores ? collector.excludes(blockSum, from: places[base + doc], ascending: ascending[s]) : !canEnter(blockSum)
                         }
-                        if excluded {
+                        if out {
                             let upto = blockUpto
                             for i in essential..<ordered.count where next[i] <= upto { next[i] = try ordered[i].with { try $0.nextMatch(atLeast: upto + 1) } }
                             continue
@@ -422,6 +406,20 @@ struct MaxScoreRetrieval {
             withExtendedLifetime(live) {}
         }
         return (collector.sorted(), bonuses)
+    }
+
+    /// The plans' block bounds at `doc` summed in order, plus the largest proximity bonus, and the
+    /// last document they hold for (each plan's bound holds, and is cached, from `doc` to its last
+    /// document: their sum to the least of them). `exact`: from the decoded blocks' best scores.
+    private static func blockBound(_ plans: [Borrowed<PlanCursor>], at doc: Int, exact: Bool, proximityMaximum: Double) throws -> (bound: Double, lastDoc: Int) {
+        var bound = 0.0
+        var upto = PostingCursor.end
+        for plan in plans {
+            let b = try plan.with { exact ? try $0.exactBlockBound(at: doc) : $0.blockBound(at: doc) }
+            bound += b.bound
+            upto = min(upto, b.lastDoc)
+        }
+        return (bound + proximityMaximum, upto)
     }
 
     /// The least score bound that can still enter a full collector: its threshold less a margin

@@ -186,43 +186,19 @@ final class PlanCursor {
     @exclusivity(unchecked) private var blockBound = 0.0
     @exclusivity(unchecked) private var blockEnd = -1
     @exclusivity(unchecked) private var blockStart = Int.max
-    @exclusivity(unchecked) private var blockIsExact = false
 
     /// An upper bound of the plan's score for documents from `doc` to the returned last
-    /// document, summed in its score's order. Loose (`exact` false), from the per-block bounds
-    /// of its scored sources (no block is decoded); exact, each term's best score in the block
-    /// its cursor holds there (moving the cursor to `doc` and decoding the block: for a plan
-    /// that proposes documents, which visits every block anyway): the plan's best score there
-    /// for a plan of one term. Phrases keep their skip-data bounds.
-    func blockBound(at doc: Int, exact: Bool = false) throws -> (bound: Double, lastDoc: Int) {
-        if doc >= blockStart && doc <= blockEnd && (blockIsExact || !exact) { return (blockBound, blockEnd) }
+    /// document, summed in its score's order, from the per-block bounds of its scored sources
+    /// (no block is decoded).
+    func blockBound(at doc: Int) -> (bound: Double, lastDoc: Int) {
+        if doc >= blockStart && doc <= blockEnd { return (blockBound, blockEnd) }
         var bound = 0.0
         var last = PostingCursor.end
         for i in scored.indices {
             let s = scoredSlots[i]
             if s >= 0 {
-                let t = slots[s]
-                if exact {
-                    if try move(s, to: doc) == PostingCursor.end { continue }
-                    let window = t.window.pointee
-                    let blockLast = Int(window.ids[window.count - 1])
-                    if t.exactUpto != blockLast {
-                        // The best score among the block's documents from the cursor's on (a
-                        // superset of those from `doc` on), computed as `scoreTerms` does.
-                        var best = 0.0
-                        for p in window.index..<window.count {
-                            best = max(best, t.factor * t.norm.tfNorm(
-                                termFrequency: Double(window.frequencies[p]), fieldLength: Double(t.lengths[Int(window.ids[p])])))
-                        }
-                        slots[s].exactUpto = blockLast
-                        slots[s].exactBound = best
-                    }
-                    last = min(last, blockLast)
-                    bound += slots[s].exactBound
-                    continue
-                }
                 // As `FieldSource.blockBounds` for a term, on its cursor.
-                let at = t.window.pointee.doc
+                let t = slots[s], at = t.window.pointee.doc
                 if at == PostingCursor.end { continue }
                 let found: (lastDoc: Int, maxTermFrequency: UInt32, minFieldLength: UInt32)? =
                     at > doc ? (at - 1, 0, UInt32.max) : t.cursor._withUnsafeGuaranteedRef { $0.blockBounds(at: doc) }
@@ -243,7 +219,39 @@ final class PlanCursor {
         blockStart = doc
         blockEnd = last
         blockBound = bound
-        blockIsExact = exact
+        return (bound, last)
+    }
+
+    /// As `blockBound`, tighter, for a plan of terms only (`isSingleTerm`) that proposes
+    /// documents: each term's best score in the block its cursor holds at `doc` (moving the cursor
+    /// there and decoding the block, which the plan visits anyway), summed in the score's order.
+    /// For a plan of one term, its best score there.
+    func exactBlockBound(at doc: Int) throws -> (bound: Double, lastDoc: Int) {
+        var bound = 0.0
+        var last = PostingCursor.end
+        for i in scored.indices {
+            let s = scoredSlots[i]
+            guard s >= 0, try move(s, to: doc) != PostingCursor.end else { continue }
+            let t = slots[s]
+            let window = t.window.pointee
+            let blockLast = Int(window.ids[window.count - 1])
+            if t.exactUpto != blockLast {
+                // The best score among the block's documents from the cursor's on (a superset of
+                // those from `doc` on), computed as `scoreTerms` does.
+                var best = 0.0
+                for p in window.index..<window.count {
+                    best = max(best, t.factor * t.norm.tfNorm(
+                        termFrequency: Double(window.frequencies[p]), fieldLength: Double(t.lengths[Int(window.ids[p])])))
+                }
+                slots[s].exactUpto = blockLast
+                slots[s].exactBound = best
+            }
+            last = min(last, blockLast)
+            bound += slots[s].exactBound
+        }
+        blockStart = doc
+        blockEnd = last
+        blockBound = bound
         return (bound, last)
     }
 

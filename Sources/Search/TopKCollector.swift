@@ -55,12 +55,14 @@ public struct TopKCollector {
         return score < heap[0].score || (score == heap[0].score && places[heap[0].doc.index] <= floor)
     }
 
-    /// Whether a document that scores exactly `threshold`, at `place` in corpus order, loses the
-    /// tie: k are held and the last of them comes earlier (compared by places only).
+    /// Whether no document scoring at most `bound` can enter, among documents at `place` in
+    /// corpus order or later (`ascending`; else at any place): k are held, and the bound is below
+    /// the last one's score, or equal and (places compared) the last one comes earlier.
     @inline(__always)
-    func losesTie(atPlace place: UInt64) -> Bool {
-        guard precedes == nil, k > 0, heap.count >= k else { return false }
-        return places[heap[0].doc.index] < place
+    func excludes(_ bound: Double, from place: UInt64, ascending: Bool) -> Bool {
+        guard k > 0, heap.count >= k else { return false }
+        let last = heap[0]
+        return bound < last.score || (bound == last.score && ascending && precedes == nil && places[last.doc.index] < place)
     }
 
     public mutating func collect(_ doc: DocID, score: Double) {

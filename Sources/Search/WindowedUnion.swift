@@ -87,7 +87,7 @@ struct WindowedUnion {
                 var bound = 0.0
                 var upto = PostingCursor.end
                 for p in 0..<n {
-                    let b = try plans[p].with { try $0.blockBound(at: first) }
+                    let b = plans[p].with { $0.blockBound(at: first) }
                     bound += b.bound
                     upto = min(upto, b.lastDoc)
                 }
