@@ -55,7 +55,7 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "With --queries: print timing figures (index open, in-process per-query latency mean/p50/p99, peak memory) to standard error.")
     var stats = false
 
-    @Option(help: "With --queries: also write the figures as JSON to this file, with each query's latency by its id (latency_us_by_query).")
+    @Option(help: "With --queries: also write the figures as JSON to this file, with each query's latency by its id (latency_us_by_query; a repeated id keeps its first query's).")
     var statsJson: String?
 
     @Option(help: "With --queries and --stats: timed passes over the queries; a query's latency is the median of passes 2…N.")

@@ -221,6 +221,12 @@ struct MaxScoreRetrieval {
             // clause's exact score is its plan's sum (the same terms from 0 in the same order).
             let sumsAreScores = live.allSatisfy { !$0.hasPhrases && $0.decides }
                 && zip(live, live.dropFirst()).allSatisfy { $0.clause < $1.clause }
+            /// Whether block bounds are exact to the bit (no margin for rounding): the score is the
+            /// plans' sums in order, summed the same way as the bound, and tfNorm grows with the
+            /// frequency in floating point too. That needs k1 not tiny: tf·(k1+1)/(tf + D) rises
+            /// by about D/tf² from tf to tf + 1, far above rounding for k1 ≥ 0.1 and real lengths;
+            /// with k1 near 0 it can fall by an ulp (the review's k1 = 1e-12).
+            let exactBounds = sumsAreScores && searcher.similarity.k1 >= 0.1
             var prefix = [0.0]
             var sum = 0.0
             for plan in ordered {
@@ -262,9 +268,10 @@ struct MaxScoreRetrieval {
             /// (judged again when the range or the threshold changes).
             var blockAdmitted = false
             /// Whether to try the decoded blocks' best scores where the skip data's bounds admit: for
-            /// a query of one plan of one term, where the block's best is its exact best, and every
-            /// block is visited anyway (several plans' or terms' bests rarely fall on one document,
-            /// and decoding what a leapfrog would skip costs more than it saves).
+            /// a query of one plan of one term (in one field, the block's exact best; in several,
+            /// the sum of each field's), whose blocks are all visited anyway. Several plans' or
+            /// terms' bests rarely fall on one document, and decoding what a leapfrog would skip
+            /// costs more than it saves.
             let refineBlocks = everyPlan.count == 1 && everyPlan[0].object.isSingleTerm
             /// In a segment whose places ascend with ids: the place of a document already
             /// collected, below those of all documents still to come (0: none yet).
@@ -285,18 +292,17 @@ struct MaxScoreRetrieval {
                         blockAdmitted = false
                     }
                     if !blockAdmitted {
-                        // Where a score is its plans' sums added in order (`sumsAreScores`), the
-                        // bound is summed the same way: each part at least the score's and rounding
-                        // monotone, it is at least every score there to the bit. Then a run whose
-                        // bound is below the k-th score is out, and so is one at it whose documents
-                        // come later in corpus order than the k-th (ties go to the earlier). Else
+                        // Where the bound is exact to the bit (`exactBounds`: summed as the score
+                        // is, each part at least the score's, rounding monotone), a run whose bound
+                        // is below the k-th score is out, and so is one at it whose documents come
+                        // later in corpus order than the k-th (ties go to the earlier). Else
                         // `canEnter`'s margin covers the rounding.
-                        var out = sumsAreScores ? collector.excludes(blockSum, from: places[base + doc], ascending: ascending[s]) : !canEnter(blockSum)
+                        var out = exactBounds ? collector.excludes(blockSum, from: places[base + doc], ascending: ascending[s]) : !canEnter(blockSum)
                         if refineBlocks && !out && !blockExact {
                             (blockSum, blockUpto) = try Self.blockBound(everyPlan, at: doc, exact: true, proximityMaximum: proximityMaximum)
                             blockFrom = doc
                             blockExact = true
-                            out = sumsAreScores ? collector.excludes(blockSum, from: places[base + doc], ascending: ascending[s]) : !canEnter(blockSum)
+                            out = exactBounds ? collector.excludes(blockSum, from: places[base + doc], ascending: ascending[s]) : !canEnter(blockSum)
                         }
                         if out {
                             let upto = blockUpto
@@ -320,14 +326,14 @@ struct MaxScoreRetrieval {
                     }
                     var possible = true
                     var i = essential
-                    while i > 0 {
+                    while i > 0 {  // (a `stride` loop here was not inlined: 3–5% of a query)
                         i -= 1
                         guard canEnter(partial + phrases + prefix[i + 1] + extra) else {
                             possible = false
                             break
                         }
-                        if let value = try ordered[i].with({ plan in plan.single == nil ? nil : try plan.nextSingle(atLeast: doc) == doc ? plan.scoreSingle(doc) : 0 }) {
-                            partial += value
+                        if ordered[i].with({ $0.single != nil }) {
+                            partial += try ordered[i].with { plan in try plan.matchesAt(doc) ? plan.scoreSingle(doc) : 0 }
                             continue
                         }
                         let scored = try ordered[i].with { plan in try plan.matches(doc) ? try plan.scoreTerms(doc) : nil }

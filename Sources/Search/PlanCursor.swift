@@ -9,8 +9,8 @@ final class PlanCursor {
     let clause: Int
     /// Whether the plan's match is its clause's (else it only adds to documents the clause matched).
     let decides: Bool
-    /// The last document `scoreTerms` scored (−1 before any): the plan matched it. Documents
-    /// are scored in ascending order, so no per-document reset is needed.
+    /// The last document `scoreTerms` (or `scoreSingle`) scored (−1 before any): the plan matched
+    /// it. Documents are scored in ascending order, so no per-document reset is needed.
     @exclusivity(unchecked) private var scoredDoc = -1
 
     /// Whether the plan matched `doc` (the document being scored): `scoreTerms` ran for it, which
@@ -41,7 +41,7 @@ final class PlanCursor {
     /// One required matcher, a term in every field: the plan matches where any of its cursors
     /// stands (no leapfrog).
     private let singleRequired: Bool
-    /// Whether the plan is one term matcher, required and scored, in each of its fields (for tests).
+    /// Whether the plan is one term matcher, required and scored, in each of its fields.
     var isSingleTerm: Bool { singleRequired && phrases.isEmpty && scoredSlots.filter { $0 >= 0 } == Array(requiredSlots) }
     /// Whether the plan scores phrases (positions): without, `sum` is its contributions summed in
     /// order from 0.
@@ -60,7 +60,8 @@ final class PlanCursor {
     private let owned: [FieldSource]
     let upperBound: Double
     /// The last document `nextMatch` or `matches` settled on (−1 before any): the plan's next match
-    /// at or after the documents asked.
+    /// at or after the documents asked. (`nextSingle` leaves it behind; `matches` then asks the
+    /// cursors again.)
     @exclusivity(unchecked) private(set) var matchDoc = -1
     /// The current document's terms, in the exhaustive evaluator's order (`scored.count` of
     /// them, owned by the cursor), and their sum.
@@ -151,6 +152,7 @@ final class PlanCursor {
     }
 
     /// `nextMatch` for a plan of one term in one field.
+    /// (It leaves `matchDoc` behind: harmless, `matches` then asks the cursor.)
     @inline(__always)
     func nextSingle(atLeast target: Int) throws -> Int {
         if let d = single.unsafelyUnwrapped.pointee.advanceInBlock(to: target) { return d }
@@ -163,6 +165,13 @@ final class PlanCursor {
     func singleScore(_ doc: Int) -> Double {
         let t = slots[0]
         return t.factor * t.norm.tfNorm(termFrequency: Double(t.window.pointee.termFrequency), fieldLength: Double(t.lengths[doc]))
+    }
+
+    /// Whether the plan matches `doc` (documents asked in ascending order): `matches`, or for a
+    /// plan of one term in one field, its cursor moved there.
+    @inline(__always)
+    func matchesAt(_ doc: Int) throws -> Bool {
+        single != nil ? try nextSingle(atLeast: doc) == doc : try matches(doc)
     }
 
     /// `scoreTerms` for a plan of one term in one field, whose cursor stands on `doc`: its score

@@ -129,7 +129,9 @@ final class ProximityContext {
             }
             found.append(ProximityBonus.Occurrences(starts: starts, length: length, idf: clause.idf))
         }
-        let bonus = scorer.bonus(found)
+        // At most `maximum` to the bit (with k1 = 0, w·s/s can round an ulp above w·p/p), as
+        // pruning assumes. Both evaluators share this, so their scores agree.
+        let bonus = min(scorer.bonus(found), maximum)
         for occurrences in found { spare.append(occurrences.starts) }
         found.removeAll(keepingCapacity: true)
         return bonus

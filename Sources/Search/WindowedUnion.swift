@@ -7,10 +7,11 @@ import Indexing
 /// Document at a time, every posting costs a pass through the general loop's branches. Here each
 /// essential plan (MaxScore, as the general loop) writes its scores for a window of 1,024
 /// documents into an array of its own and marks them; then the marked documents, ascending, look
-/// up the non-essential plans while they can still enter, and sum their plans' scores in the
-/// plans' order from 0: the exhaustive evaluator's sum to the bit, so the same documents and ties.
-/// A plan of one term in one field is moved and scored inline; another (a split word's pieces,
-/// all required) through `nextMatch` and `scoreTerms`.
+/// up the non-essential plans (largest bound first) while they can still enter, and sum their
+/// plans' scores in the plans' order from 0: the exhaustive evaluator's sum to the bit, so the
+/// same documents and ties. A plan of one term in one field is moved and scored inline; another
+/// (a word in several fields, a split word's pieces all required) through `nextMatch` and
+/// `scoreTerms`.
 struct WindowedUnion {
     static let width = 1024
     /// The most plans it takes (its buffers stay under glibc's mmap threshold).
@@ -48,8 +49,8 @@ struct WindowedUnion {
         let width = Self.width
         // MaxScore: plans by ascending upper bound; those whose bounds together cannot reach the
         // entry are non-essential (looked up only for documents the others propose).
-        let ascending = (0..<n).sorted { plans[$0].object.upperBound < plans[$1].object.upperBound }
-        /// The next match of plan `p` at or after `target`, and its score there.
+        let byBound = (0..<n).sorted { plans[$0].object.upperBound < plans[$1].object.upperBound }
+        /// The next match of plan `p` at or after `target`; its score at a match.
         @inline(__always) func next(_ p: Int, atLeast target: Int) throws -> Int {
             try plans[p].with { plan in plan.single != nil ? try plan.nextSingle(atLeast: target) : try plan.nextMatch(atLeast: target) }
         }
@@ -58,7 +59,8 @@ struct WindowedUnion {
         }
         var essential = [Int]()
         var nonEssential = [Int]()
-        var nonEssentialBound = 0.0
+        /// `nonEssentialPrefix[j]`: the bounds of the first j non-essential plans (ascending).
+        var nonEssentialPrefix = [0.0]
         var entry = collector.isFull ? entryLimit(collector.threshold) : -.infinity
         func partition() {
             essential.removeAll(keepingCapacity: true)
@@ -66,14 +68,20 @@ struct WindowedUnion {
             var sum = 0.0
             var split = 0
             while split < n {
-                let next = sum + plans[ascending[split]].object.upperBound
+                let next = sum + plans[byBound[split]].object.upperBound
                 if next >= entry { break }
                 sum = next
                 split += 1
             }
-            nonEssentialBound = sum
-            nonEssential.append(contentsOf: ascending[0..<split])
-            essential.append(contentsOf: ascending[split...])
+            nonEssential.append(contentsOf: byBound[0..<split])
+            nonEssentialPrefix.removeAll(keepingCapacity: true)
+            nonEssentialPrefix.append(0)
+            var prefix = 0.0
+            for p in nonEssential {
+                prefix += plans[p].object.upperBound
+                nonEssentialPrefix.append(prefix)
+            }
+            essential.append(contentsOf: byBound[split...])
         }
         partition()
         var start = 0
@@ -130,15 +138,22 @@ struct WindowedUnion {
                     let doc = first + i
                     var possible = true
                     if !nonEssential.isEmpty {
+                        // Largest bound first, while the bounds of those left can still lift it in.
                         var partial = 0.0
                         for p in essential { partial += scores[p * width + i] }
-                        if partial + nonEssentialBound >= entry {
-                            for p in nonEssential {
-                                let matches = try plans[p].with { plan in plan.single != nil ? try plan.nextSingle(atLeast: doc) == doc : try plan.matches(doc) }
-                                if matches { scores[p * width + i] = try score(p, doc) }
+                        var j = nonEssential.count
+                        while j > 0 {
+                            guard partial + nonEssentialPrefix[j] >= entry else {
+                                possible = false
+                                break
                             }
-                        } else {
-                            possible = false
+                            j -= 1
+                            let p = nonEssential[j]
+                            if try plans[p].with({ try $0.matchesAt(doc) }) {
+                                let value = try score(p, doc)
+                                scores[p * width + i] = value
+                                partial += value
+                            }
                         }
                     }
                     // The score: the plans' scores in order, from 0 (a plan without the document adds 0).
