@@ -27,51 +27,37 @@ import Testing
         return title + "\n\n" + body.joined(separator: " ") + "\n"
     }
 
-    static func write(_ corpus: URL, _ path: String, _ i: Int) throws {
-        let url = corpus.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try text(i).write(to: url, atomically: true, encoding: .utf8)
-    }
-
     /// Builds the index in steps; `maxSegments` small forces merges.
     static func build(maxSegments: Int) throws -> IndexSnapshot {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cs-fastpath-review-\(UUID().uuidString)")
-        let corpus = dir.appendingPathComponent("corpus")
-        let index = dir.appendingPathComponent("index")
-        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
-        func update(threads: Int) throws {
-            let writer = IndexWriter(directory: IndexDirectory(url: index), corpus: corpus, layout: .plain)
-            writer.threads = threads
-            writer.maxSegments = maxSegments
-            writer.racyMargin = 0
-            _ = try writer.update()
-        }
+        let steps = try SteppedPlainIndex(name: "fastpath-review", maxSegments: maxSegments)
+        func write(_ path: String, _ i: Int) throws { try steps.write(path, text(i)) }
+        func update(threads: Int) throws { try steps.update(threads: threads) }
         // One segment of 300 documents in corpus order: lists of exactly 128, 129, 256, 257, 300.
-        for i in 0..<300 { try write(corpus, String(format: "m/%03d.txt", i), i) }
+        for i in 0..<300 { try write(String(format: "m/%03d.txt", i), i) }
         try update(threads: 1)
         // Two segments (two workers) of files before and after the first ones in corpus order.
         for i in 0..<60 {
-            try write(corpus, String(format: "a/%03d.txt", i), i * 5)
-            try write(corpus, String(format: "z/%03d.txt", i), i * 3)
+            try write(String(format: "a/%03d.txt", i), i * 5)
+            try write(String(format: "z/%03d.txt", i), i * 3)
         }
         try update(threads: 2)
         // A one-document segment between them.
-        try write(corpus, "b/only.txt", 42)
+        try write("b/only.txt", 42)
         try update(threads: 1)
         // A segment between them in corpus order, then files changed and removed: deleted
         // documents inside it, and one at the end of the first segment (which still ascends).
-        for i in 0..<200 { try write(corpus, String(format: "c/%03d.txt", i), i + 7) }
+        for i in 0..<200 { try write(String(format: "c/%03d.txt", i), i + 7) }
         try update(threads: 1)
         Thread.sleep(forTimeInterval: 0.02)
-        for i in [0, 10, 127, 128, 150, 199] { try write(corpus, String(format: "c/%03d.txt", i), i + 1) }
-        for i in 50..<55 { try FileManager.default.removeItem(at: corpus.appendingPathComponent(String(format: "c/%03d.txt", i))) }
-        try FileManager.default.removeItem(at: corpus.appendingPathComponent("a/007.txt"))
-        try FileManager.default.removeItem(at: corpus.appendingPathComponent("m/299.txt"))
+        for i in [0, 10, 127, 128, 150, 199] { try write(String(format: "c/%03d.txt", i), i + 1) }
+        for i in 50..<55 { try steps.remove(String(format: "c/%03d.txt", i)) }
+        try steps.remove("a/007.txt")
+        try steps.remove("m/299.txt")
         try update(threads: 1)
         // Another one-document segment, at the end of the corpus.
-        try write(corpus, "zz.txt", 3)
+        try write("zz.txt", 3)
         try update(threads: 1)
-        return try IndexDirectory(url: index).open(analyzerVersion: Analyzer.version)
+        return try steps.open()
     }
 
     static let queries = [

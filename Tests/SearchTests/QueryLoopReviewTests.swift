@@ -32,45 +32,31 @@ import Testing
         return title + "\n\n" + body.prefix(12).joined(separator: " ") + "\n"
     }
 
-    static func write(_ corpus: URL, _ path: String, _ i: Int, seed: UInt64 = 1) throws {
-        let url = corpus.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try text(i, seed: seed).write(to: url, atomically: true, encoding: .utf8)
-    }
-
     static func build(maxSegments: Int) throws -> IndexSnapshot {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cs-queryloop-review-\(UUID().uuidString)")
-        let corpus = dir.appendingPathComponent("corpus")
-        let index = dir.appendingPathComponent("index")
-        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
-        func update(threads: Int) throws {
-            let writer = IndexWriter(directory: IndexDirectory(url: index), corpus: corpus, layout: .plain)
-            writer.threads = threads
-            writer.maxSegments = maxSegments
-            writer.racyMargin = 0
-            _ = try writer.update()
-        }
+        let steps = try SteppedPlainIndex(name: "queryloop-review", maxSegments: maxSegments)
+        func write(_ path: String, _ i: Int, seed: UInt64 = 1) throws { try steps.write(path, text(i, seed: seed)) }
+        func update(threads: Int) throws { try steps.update(threads: threads) }
         // 520 documents in corpus order (lists of several blocks of 128).
-        for i in 0..<520 { try write(corpus, String(format: "m/%03d.txt", i), i) }
+        for i in 0..<520 { try write(String(format: "m/%03d.txt", i), i) }
         try update(threads: 1)
         // Files before ("a") and after ("z") them in corpus order, by two workers.
         for i in 0..<150 {
-            try write(corpus, String(format: "a/%03d.txt", i), i * 7)
-            try write(corpus, String(format: "z/%03d.txt", i), i * 3 + 1)
+            try write(String(format: "a/%03d.txt", i), i * 7)
+            try write(String(format: "z/%03d.txt", i), i * 3 + 1)
         }
         try update(threads: 2)
         // A segment before everything, then one between.
-        for i in 0..<140 { try write(corpus, String(format: "0/%03d.txt", i), i, seed: 2) }
+        for i in 0..<140 { try write(String(format: "0/%03d.txt", i), i, seed: 2) }
         try update(threads: 1)
-        for i in 0..<260 { try write(corpus, String(format: "c/%03d.txt", i), i + 11, seed: 3) }
+        for i in 0..<260 { try write(String(format: "c/%03d.txt", i), i + 11, seed: 3) }
         try update(threads: 1)
         // Changes and removals: deleted documents inside segments, at block ends too.
         Thread.sleep(forTimeInterval: 0.02)
-        for i in [0, 1, 126, 127, 128, 255, 256, 400] { try write(corpus, String(format: "m/%03d.txt", i), i + 3, seed: 4) }
-        for i in 60..<70 { try FileManager.default.removeItem(at: corpus.appendingPathComponent(String(format: "c/%03d.txt", i))) }
-        for i in [3, 127, 128] { try FileManager.default.removeItem(at: corpus.appendingPathComponent(String(format: "0/%03d.txt", i))) }
+        for i in [0, 1, 126, 127, 128, 255, 256, 400] { try write(String(format: "m/%03d.txt", i), i + 3, seed: 4) }
+        for i in 60..<70 { try steps.remove(String(format: "c/%03d.txt", i)) }
+        for i in [3, 127, 128] { try steps.remove(String(format: "0/%03d.txt", i)) }
         try update(threads: 1)
-        return try IndexDirectory(url: index).open(analyzerVersion: Analyzer.version)
+        return try steps.open()
     }
 
     static let queries: [String] = {
