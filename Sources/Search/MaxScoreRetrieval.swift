@@ -417,7 +417,7 @@ struct MaxScoreRetrieval {
     /// The plans' block bounds at `doc` summed in order, plus the largest proximity bonus, and the
     /// last document they hold for (each plan's bound holds, and is cached, from `doc` to its last
     /// document: their sum to the least of them). `exact`: from the decoded blocks' best scores.
-    private static func blockBound(_ plans: [Borrowed<PlanCursor>], at doc: Int, exact: Bool, proximityMaximum: Double) throws -> (bound: Double, lastDoc: Int) {
+    static func blockBound(_ plans: [Borrowed<PlanCursor>], at doc: Int, exact: Bool = false, proximityMaximum: Double = 0) throws -> (bound: Double, lastDoc: Int) {
         var bound = 0.0
         var upto = PostingCursor.end
         for plan in plans {

@@ -32,6 +32,13 @@ final class PlanCursor {
         /// none yet), for an exact `blockBound`.
         var exactUpto = -1
         var exactBound = 0.0
+
+        /// What the term scores `frequency` times in a field of `length` (as `weighted`): one
+        /// arithmetic for scores and their bounds, which pruning needs to the bit.
+        @inline(__always)
+        func score(frequency: Int, length: Int) -> Double {
+            factor * norm.tfNorm(termFrequency: Double(frequency), fieldLength: Double(length))
+        }
     }
     private let slots: UnsafeMutableBufferPointer<Slot>
     /// Per required source (as `requiredSources`) and per scored entry (as `scored`): its slot,
@@ -155,8 +162,7 @@ final class PlanCursor {
     /// (It leaves `matchDoc` behind: harmless, `matches` then asks the cursor.)
     @inline(__always)
     func nextSingle(atLeast target: Int) throws -> Int {
-        if let d = single.unsafelyUnwrapped.pointee.advanceInBlock(to: target) { return d }
-        return try slots[0].cursor._withUnsafeGuaranteedRef { try $0.advance(to: target) }
+        try move(0, to: target)
     }
 
     /// The score of a plan of one term in one field at `doc`, where its cursor stands (nothing
@@ -164,7 +170,7 @@ final class PlanCursor {
     @inline(__always)
     func singleScore(_ doc: Int) -> Double {
         let t = slots[0]
-        return t.factor * t.norm.tfNorm(termFrequency: Double(t.window.pointee.termFrequency), fieldLength: Double(t.lengths[doc]))
+        return t.score(frequency: t.window.pointee.termFrequency, length: Int(t.lengths[doc]))
     }
 
     /// Whether the plan matches `doc` (documents asked in ascending order): `matches`, or for a
@@ -214,7 +220,7 @@ final class PlanCursor {
                 guard let b = found else { continue }
                 last = min(last, b.lastDoc)
                 guard b.maxTermFrequency > 0 else { continue }
-                bound += t.factor * t.norm.tfNorm(termFrequency: Double(b.maxTermFrequency), fieldLength: Double(b.minFieldLength))
+                bound += t.score(frequency: Int(b.maxTermFrequency), length: Int(b.minFieldLength))
             } else if let entry = scored[i] {
                 entry.with { source in
                     guard let b = source.blockBounds(at: doc) else { return }
@@ -249,8 +255,7 @@ final class PlanCursor {
                 // those from `doc` on), computed as `scoreTerms` does.
                 var best = 0.0
                 for p in window.index..<window.count {
-                    best = max(best, t.factor * t.norm.tfNorm(
-                        termFrequency: Double(window.frequencies[p]), fieldLength: Double(t.lengths[Int(window.ids[p])])))
+                    best = max(best, t.score(frequency: Int(window.frequencies[p]), length: Int(t.lengths[Int(window.ids[p])])))
                 }
                 slots[s].exactUpto = blockLast
                 slots[s].exactBound = best
@@ -362,8 +367,7 @@ final class PlanCursor {
             let s = scoredSlots[i]
             if s >= 0, try move(s, to: doc) == doc {
                 let t = slots[s]
-                value = t.factor * t.norm.tfNorm(
-                    termFrequency: Double(t.window.pointee.termFrequency), fieldLength: Double(t.lengths[doc]))
+                value = t.score(frequency: t.window.pointee.termFrequency, length: Int(t.lengths[doc]))
             }
             contributions[i] = value
             sum += value

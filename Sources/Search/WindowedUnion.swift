@@ -92,13 +92,7 @@ struct WindowedUnion {
             if collector.isFull {
                 // Block-max: when every plan's block there cannot reach the entry together, no
                 // document to the first block end can; go on after it.
-                var bound = 0.0
-                var upto = PostingCursor.end
-                for p in 0..<n {
-                    let b = plans[p].with { $0.blockBound(at: first) }
-                    bound += b.bound
-                    upto = min(upto, b.lastDoc)
-                }
+                let (bound, upto) = try MaxScoreRetrieval.blockBound(plans, at: first)
                 if bound < entry {
                     start = upto + 1
                     continue
