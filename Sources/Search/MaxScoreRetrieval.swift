@@ -235,15 +235,21 @@ struct MaxScoreRetrieval {
             }
             let proximityCursors = try proximity.map { try SegmentProximity($0, segment: s, reader, terms) }
             var admits = LiveDocuments(deleted: snapshot.deletedRanges(ofSegment: s), allowed: allowed?[s])
+            /// Where the document-at-a-time loop below starts.
+            var start = 0
             if sumsAreScores && proximityCursors == nil && (2...WindowedUnion.maximumPlans).contains(everyPlan.count)
                 && live.reduce(0, { $0 + $1.requiredPostings }) >= reader.documentCount / WindowedUnion.leastDensity {
-                // BM25 over an OR of words with many postings: plan at a time within windows.
+                // BM25 over an OR of words with many postings: plan at a time within windows, until
+                // a plan becomes required (then the loop below leapfrogs).
                 if windowed == nil { windowed = WindowedUnion(plans: min(plans.count, WindowedUnion.maximumPlans)) }
-                try windowed!.run(everyPlan, documentCount: reader.documentCount, base: base, collector: &collector, admits: &admits) {
+                let resume = try windowed!.run(everyPlan, documentCount: reader.documentCount, base: base, collector: &collector, admits: &admits) {
                     Self.entryLimit(threshold: $0)
                 }
-                withExtendedLifetime(live) {}
-                continue
+                guard let resume else {
+                    withExtendedLifetime(live) {}
+                    continue
+                }
+                start = resume
             }
 
             /// Whether a document with at most `bound` can still enter the top k: at least the
@@ -252,12 +258,20 @@ struct MaxScoreRetrieval {
             @inline(__always) func canEnter(_ bound: Double) -> Bool { bound >= entry }
             /// Plans before `essential` cannot make a document enter on their own.
             var essential = 0
-            func updateEssential() {
-                while essential < ordered.count && !canEnter(prefix[essential + 1] + extra) { essential += 1 }
-            }
-            updateEssential()
-            var next = [Int](repeating: 0, count: ordered.count)
-            for i in essential..<ordered.count { next[i] = try ordered[i].with { try $0.nextMatch(atLeast: 0) } }
+            /// Plans from `firstRequired` on are *required*: the bounds of all the others together
+            /// cannot make a document enter, so a document lacking one of them cannot (Lucene's
+            /// MaxScoreBulkScorer does the same). Bounds ascend, so they are a suffix, which holds
+            /// the last plan, essential; while there are any, the loop leapfrogs them
+            /// (unless the one required plan is the only essential one: then it proposes every
+            /// document anyway).
+            var firstRequired = ordered.count
+            let bounds = ordered.map(\.object.upperBound)
+            (essential, firstRequired) = Self.partition(bounds, prefix: prefix, extra: extra, entry: entry, essential: essential, firstRequired: firstRequired)
+            /// Per essential plan, its next match (a buffer: the leapfrog, apart, moves it too).
+            let next = UnsafeMutableBufferPointer<Int>.allocate(capacity: ordered.count)
+            next.initialize(repeating: 0)
+            defer { next.deallocate() }
+            for i in essential..<ordered.count { next[i] = try ordered[i].with { try $0.nextMatch(atLeast: start) } }
             var clauseScores = [Double](repeating: 0, count: clauseCount)
             var clauseMatched = [Bool](repeating: false, count: clauseCount)
             /// The block-max bound summed over every plan, which holds for documents from
@@ -281,6 +295,12 @@ struct MaxScoreRetrieval {
                 var doc = PostingCursor.end
                 for i in essential..<ordered.count { doc = min(doc, next[i]) }
                 if doc == PostingCursor.end { break }
+                if firstRequired < ordered.count && (firstRequired < ordered.count - 1 || essential < ordered.count - 1) {
+                    // Only where every required plan matches can a document enter.
+                    doc = try Self.leapfrog(ordered, next: next, from: doc, essential: essential, firstRequired: firstRequired)
+                    // A required plan has no match left: nothing more in this segment can enter.
+                    if doc == PostingCursor.end { break }
+                }
                 // Block-max: when the blocks around `doc` cannot reach the top k together, no
                 // document up to the first block end can; skip there without scoring. The skip
                 // data's bounds first; where they are not enough, the decoded blocks' best scores.
@@ -400,7 +420,7 @@ struct MaxScoreRetrieval {
                         }
                         if collector.isFull { entry = Self.entryLimit(threshold: collector.threshold) }
                         blockAdmitted = false
-                        updateEssential()
+                        (essential, firstRequired) = Self.partition(bounds, prefix: prefix, extra: extra, entry: entry, essential: essential, firstRequired: firstRequired)
                     }
                 }
                 for i in essential..<ordered.count where next[i] == doc {
@@ -426,6 +446,52 @@ struct MaxScoreRetrieval {
             upto = min(upto, b.lastDoc)
         }
         return (bound + proximityMaximum, upto)
+    }
+
+    /// The first document from `doc` on that every required plan (from `firstRequired` on)
+    /// matches, leapfrogging them: essential plans through `next` (their next matches), the others
+    /// moved forward directly; the other essential plans are then brought up to there.
+    /// (Apart from `topK`'s loop, which it would slow down inline.)
+    @inline(never)
+    private static func leapfrog(_ ordered: [Borrowed<PlanCursor>], next: UnsafeMutableBufferPointer<Int>, from doc: Int, essential: Int, firstRequired: Int) throws -> Int {
+        @inline(__always) func advance(_ i: Int, _ target: Int) throws -> Int {
+            try ordered[i].with { $0.single != nil ? try $0.nextSingle(atLeast: target) : try $0.nextMatch(atLeast: target) }
+        }
+        var candidate = doc
+        var r = ordered.count - 1
+        while r >= firstRequired && candidate != PostingCursor.end {
+            let d: Int
+            if r >= essential {
+                if next[r] < candidate { next[r] = try advance(r, candidate) }
+                d = next[r]
+            } else {
+                d = try advance(r, candidate)
+            }
+            if d > candidate {
+                candidate = d
+                r = ordered.count - 1
+                continue
+            }
+            r -= 1
+        }
+        if candidate != PostingCursor.end && candidate > doc {
+            for i in essential..<ordered.count where next[i] < candidate { next[i] = try advance(i, candidate) }
+        }
+        return candidate
+    }
+
+    /// MaxScore's partition of plans by ascending bound (`prefix[i]`: the bounds of those before
+    /// i; `extra`: what the other plans and the proximity bonus can add) at `entry`, the least
+    /// score that can still enter, from the previous one (both only move one way as it rises):
+    /// plans before `essential` cannot make a document enter on their own; plans from
+    /// `firstRequired` on are each needed, the bounds of all the others together falling short.
+    @inline(__always)
+    private static func partition(_ bounds: [Double], prefix: [Double], extra: Double, entry: Double, essential: Int, firstRequired: Int) -> (essential: Int, firstRequired: Int) {
+        var essential = essential, firstRequired = firstRequired
+        while essential < bounds.count && !(prefix[essential + 1] + extra >= entry) { essential += 1 }
+        let total = prefix[bounds.count] + extra
+        while firstRequired > 0 && !(total - bounds[firstRequired - 1] >= entry) { firstRequired -= 1 }
+        return (essential, firstRequired)
     }
 
     /// The least score bound that can still enter a full collector: its threshold less a margin
