@@ -161,6 +161,52 @@ import Testing
         #expect(windowed >= 40 && checked >= 300, "\(windowed) segments windowed, \(checked) comparisons")
     }
 
+    /// Required plans: a query whose k-th score ends up above the bounds of all plans but one
+    /// together (a rare word beside common ones: documents without the rare word cannot enter).
+    /// The loop then leapfrogs the required plans, and `WindowedUnion` hands over to it. The
+    /// queries are counted where that happens in some segment, so the path is known to be taken.
+    @Test func requiredPlansEqualExhaustive() throws {
+        let snapshot = Self.snapshot
+        let parser = QueryParser(analyzer: try Analyzer())
+        var counts: [String: Int] = [:]
+        for tokens in Corpus.fieldTokens { for token in Set((tokens[.body] ?? []).compactMap(\.first)) { counts[token, default: 0] += 1 } }
+        let common = counts.filter { $0.value * 4 >= Corpus.fieldTokens.count }.keys.sorted()
+        let rare = counts.filter { (2...4).contains($0.value) }.keys.sorted()
+        #expect(common.count >= 8 && rare.count >= 8)
+        var random = SeededGenerator(seed: 29)
+        var required = 0, checked = 0
+        for similarity in [BM25(titleBoost: 0, phraseBoost: 0, gramBoost: 0, proximityBoost: 0), BM25()] {
+            let pruned = Searcher(index: snapshot, similarity: similarity)
+            let exhaustive = Searcher(index: snapshot, similarity: similarity)
+            exhaustive.pruning = false
+            for n in 0..<60 {
+                var words = (0..<(1 + n % 3)).map { _ in common[Int(random.next() % UInt64(common.count))] }
+                words.insert(rare[Int(random.next() % UInt64(rare.count))], at: n % words.count)
+                let text = words.joined(separator: " ")
+                let query = try parser.parse(text)
+                let clauses = try #require(MaxScoreRetrieval.clauses(of: query.root))
+                // The 3rd score, as the exhaustive evaluator finds it: where the bounds of every
+                // plan but one fall below it, that plan is required from then on.
+                let top = try exhaustive.search(query, limit: 3).hits
+                if top.count == 3 {
+                    let retrieval = MaxScoreRetrieval(searcher: pruned, snapshot: snapshot, clauses: clauses)
+                    let plans = try retrieval.bind()
+                    for (s, reader) in snapshot.segmentReaders.enumerated() {
+                        let lengths = try Field.allCases.map { try reader.fieldLengths($0) }
+                        let bounds = try retrieval.cursors(plans, segment: s, reader, lengths: lengths).compactMap { $0?.upperBound }
+                        let total = bounds.reduce(0, +)
+                        if bounds.count >= 2 && bounds.contains(where: { total - $0 < top[2].score }) {
+                            required += 1
+                            break
+                        }
+                    }
+                }
+                checked += try Self.expectSameTopK(query, text, pruned: pruned, exhaustive: exhaustive)
+            }
+        }
+        #expect(required >= 20 && checked >= 400, "\(required) queries with a required plan, \(checked) comparisons")
+    }
+
     /// Sloppy phrases alone (no bigrams): a sloppy phrase can occur more often than its later terms.
     @Test func sloppyPhrasesWithoutBigrams() throws {
         let similarity = BM25(gramBoost: 0)
