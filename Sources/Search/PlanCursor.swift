@@ -48,6 +48,9 @@ final class PlanCursor {
     /// One required matcher, a term in every field: the plan matches where any of its cursors
     /// stands (no leapfrog).
     private let singleRequired: Bool
+    /// Every required matcher a term in one field, all needed (a split word's pieces in one
+    /// field): `nextMatch` leapfrogs their cursors directly.
+    private let conjunction: Bool
     /// Whether the plan is one term matcher, required and scored, in each of its fields.
     var isSingleTerm: Bool { singleRequired && phrases.isEmpty && scoredSlots.filter { $0 >= 0 } == Array(requiredSlots) }
     /// Whether the plan scores phrases (positions): without, `sum` is its contributions summed in
@@ -130,6 +133,7 @@ final class PlanCursor {
         self.scoredSlots = .allocate(capacity: scoredSlots.count)
         _ = self.scoredSlots.initialize(from: scoredSlots)
         singleRequired = starts.count == 2 && !required.contains(-1)
+        conjunction = minimumMatch == starts.count - 1 && starts.count > 2 && required.count == starts.count - 1 && !required.contains(-1)
         // (Scored entries without a source, fields lacking the term, stay 0.)
         let scoredEntries = self.scored
         let sourced = scoredSlots.indices.filter { scoredSlots[$0] >= 0 || scoredEntries[$0] != nil }
@@ -300,7 +304,19 @@ final class PlanCursor {
             return best
         }
         var candidate = target
-        if minimumMatch == requiredCount {
+        if conjunction {
+            var r = 0
+            while r < requiredSlots.count {
+                let d = try move(requiredSlots[r], to: candidate)
+                if d > candidate {
+                    candidate = d
+                    if d == PostingCursor.end { break }
+                    r = 0
+                    continue
+                }
+                r += 1
+            }
+        } else if minimumMatch == requiredCount {
             // Every required matcher: leapfrog.
             var r = 0
             while r < requiredCount {
