@@ -6,8 +6,10 @@ import Darwin
 
 /// Interns terms as dense ids, keyed by their UTF-8 bytes: no `String` hashing (which normalises)
 /// and no allocation per lookup. Open addressing with linear probing; grows at 50% load. Each slot
-/// holds the id and the top half of the term's hash, so a probe compares bytes only on a likely
-/// match and never reads a term it passes over.
+/// is two words: the id with part of the term's hash and its length, then, for a term of at most
+/// 8 bytes (most terms: a word of one or two ideographs, a bigram), its bytes. So a probe compares
+/// bytes only on a likely match, and a lookup of a short term reads its slot and nothing else (no
+/// cache miss on the term's bytes, with many distinct terms).
 ///
 /// Not thread-safe (one builder, one thread), so the runtime's exclusivity checks are left out.
 final class TermTable {
@@ -15,8 +17,9 @@ final class TermTable {
     @exclusivity(unchecked) private(set) var arena: [UInt8] = []
     /// Term i is `arena[starts[i]..<starts[i + 1]]`.
     @exclusivity(unchecked) private(set) var starts: [Int32] = [0]
-    /// `hash >> 32 << 32 | (id + 1)`; 0 is an empty slot.
-    @exclusivity(unchecked) private var slots: [UInt64] = Array(repeating: 0, count: 1024)
+    /// Per slot, two words: `hash's top 24 bits | min(length, 255) << 32 | (id + 1)` (0: an empty
+    /// slot), then `shortKey` of a term of at most 8 bytes (0 for a longer one).
+    @exclusivity(unchecked) private var slots: [UInt64] = Array(repeating: 0, count: 2 * 1024)
 
     var count: Int { starts.count - 1 }
 
@@ -67,44 +70,54 @@ final class TermTable {
         return h ^ (h >> 33)
     }
 
+    /// The part of a slot's first word that a term's hash and length decide.
+    @inline(__always)
+    private static func tag(hash: UInt64, length: Int) -> UInt64 {
+        hash & 0xFFFF_FF00_0000_0000 | UInt64(min(length, 255)) << 32
+    }
+
     /// The id of `key`, adding it when new.
     func intern(_ key: UnsafeRawBufferPointer) -> Int {
+        let n = key.count
         let h = Self.hash(key)
-        let short = key.count <= 8 ? Self.shortKey(key) : 0
-        let tag = h & 0xFFFF_FFFF_0000_0000
+        let short = n <= 8 ? Self.shortKey(key) : 0
+        let tag = Self.tag(hash: h, length: n)
         let found: Int? = slots.withUnsafeBufferPointer { slots in
-            starts.withUnsafeBufferPointer { starts in
-                arena.withUnsafeBufferPointer { arena in
-                    let mask = slots.count - 1
-                    var i = Int(truncatingIfNeeded: h) & mask
-                    while true {
-                        let slot = slots[i]
-                        if slot == 0 { return nil }
-                        if slot & 0xFFFF_FFFF_0000_0000 == tag {
-                            let id = Int(slot & 0xFFFF_FFFF) - 1
-                            let start = Int(starts[id]), end = Int(starts[id + 1])
-                            if end - start == key.count {
-                                let term = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(arena)[start..<end])
-                                if key.count <= 8 {
-                                    if Self.shortKey(term) == short { return id }
-                                } else if memcmp(term.baseAddress!, key.baseAddress!, key.count) == 0 {
-                                    return id
-                                }
-                            }
-                        }
-                        i = (i + 1) & mask
+            let mask = slots.count / 2 - 1
+            var i = Int(truncatingIfNeeded: h) & mask
+            while true {
+                let slot = slots[2 * i]
+                if slot == 0 { return nil }
+                if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                    let id = Int(slot & 0xFFFF_FFFF) - 1
+                    if n <= 8 {
+                        // Same length (below 255, the tag holds it exactly) and same bytes.
+                        if slots[2 * i + 1] == short { return id }
+                    } else if matches(id, key) {
+                        return id
                     }
                 }
+                i = (i + 1) & mask
             }
         }
         if let found { return found }
         let id = count
-        precondition(arena.count + key.count < Int(Int32.max), "term table over 2 GB")
+        precondition(arena.count + n < Int(Int32.max), "term table over 2 GB")
         arena.append(contentsOf: key)
         starts.append(Int32(arena.count))
-        if (id + 1) * 2 > slots.count { grow() }
-        place(tag | UInt64(id + 1), hash: h)
+        if (id + 1) * 2 > slots.count / 2 { grow() }
+        place(tag | UInt64(id + 1), short, hash: h)
         return id
+    }
+
+    /// Whether term `id` is `key` (a key of more than 8 bytes).
+    private func matches(_ id: Int, _ key: UnsafeRawBufferPointer) -> Bool {
+        starts.withUnsafeBufferPointer { starts in
+            arena.withUnsafeBytes { arena in
+                let start = Int(starts[id]), end = Int(starts[id + 1])
+                return end - start == key.count && memcmp(arena.baseAddress! + start, key.baseAddress!, key.count) == 0
+            }
+        }
     }
 
     func intern(_ term: String) -> Int {
@@ -112,11 +125,12 @@ final class TermTable {
         return term.withUTF8 { intern(UnsafeRawBufferPointer($0)) }
     }
 
-    private func place(_ slot: UInt64, hash: UInt64) {
-        let mask = slots.count - 1
+    private func place(_ slot: UInt64, _ short: UInt64, hash: UInt64) {
+        let mask = slots.count / 2 - 1
         var i = Int(truncatingIfNeeded: hash) & mask
-        while slots[i] != 0 { i = (i + 1) & mask }
-        slots[i] = slot
+        while slots[2 * i] != 0 { i = (i + 1) & mask }
+        slots[2 * i] = slot
+        slots[2 * i + 1] = short
     }
 
     /// Doubles the slots; hashes are recomputed from the terms' bytes.
@@ -124,8 +138,9 @@ final class TermTable {
         slots = [UInt64](repeating: 0, count: slots.count * 2)
         arena.withUnsafeBytes { arena in
             for id in 0..<count {
-                let h = Self.hash(UnsafeRawBufferPointer(rebasing: arena[Int(starts[id])..<Int(starts[id + 1])]))
-                place(h & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1), hash: h)
+                let term = UnsafeRawBufferPointer(rebasing: arena[Int(starts[id])..<Int(starts[id + 1])])
+                let h = Self.hash(term)
+                place(Self.tag(hash: h, length: term.count) | UInt64(id + 1), term.count <= 8 ? Self.shortKey(term) : 0, hash: h)
             }
         }
     }

@@ -1,0 +1,36 @@
+import Testing
+@testable import Indexing
+
+/// `TermTable` against a dictionary: the same ids (first insertion order) for every key, however
+/// its bytes and length relate to others'.
+@Suite struct TermTableTests {
+    /// Keys of every length from 0 to 300 bytes (short keys held in the slot, long ones compared
+    /// in the arena, lengths past the tag's 255), many sharing prefixes, suffixes and the middle
+    /// byte that `shortKey` samples for keys under 4 bytes; enough to grow the table several times.
+    @Test func internMatchesADictionary() {
+        var random = SplitMix(seed: 7)
+        var keys: [[UInt8]] = [[]]
+        for length in 1...300 {
+            for _ in 0..<(length <= 12 ? 600 : 20) {
+                // A small alphabet, so keys of one length collide in most bytes.
+                keys.append((0..<length).map { _ in UInt8(0x61 + random.next() % 3) })
+            }
+        }
+        // Keys that differ only in length, or only in a byte that overlapping loads read twice.
+        keys += [[0x61], [0x61, 0x61], [0x61, 0x61, 0x61], Array(repeating: 0x61, count: 255), Array(repeating: 0x61, count: 256)]
+        keys += [[1, 2, 3, 4, 5], [1, 2, 3, 4, 6], [1, 2, 9, 4, 5], [0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0]]
+        let table = TermTable()
+        var oracle: [[UInt8]: Int] = [:]
+        for round in 0..<2 {
+            for key in keys.shuffled(using: &random) {
+                let expected = oracle[key] ?? oracle.count
+                oracle[key] = expected
+                let id = key.withUnsafeBytes { table.intern($0) }
+                #expect(id == expected, "round \(round): \(key)")
+            }
+        }
+        #expect(table.count == oracle.count)
+        #expect(oracle.count > 5_000)
+        for (key, id) in oracle { #expect(Array(table.bytes(id)) == key) }
+    }
+}
