@@ -21,6 +21,12 @@ final class TermTable {
     /// slot), then `shortKey` of a term of at most 8 bytes (0 for a longer one).
     @exclusivity(unchecked) private var slots: [UInt64] = Array(repeating: 0, count: 2 * 1024)
 
+    /// Bits of the hash kept (all but in tests, which keep few, so that different terms share
+    /// tags and probe runs, and the byte and length comparisons decide).
+    private let hashMask: UInt64
+
+    init(hashMask: UInt64 = .max) { self.hashMask = hashMask }
+
     var count: Int { starts.count - 1 }
 
     /// Bytes held (by capacity).
@@ -79,7 +85,7 @@ final class TermTable {
     /// The id of `key`, adding it when new.
     func intern(_ key: UnsafeRawBufferPointer) -> Int {
         let n = key.count
-        let h = Self.hash(key)
+        let h = Self.hash(key) & hashMask
         let short = n <= 8 ? Self.shortKey(key) : 0
         let tag = Self.tag(hash: h, length: n)
         let found: Int? = slots.withUnsafeBufferPointer { slots in
@@ -139,7 +145,7 @@ final class TermTable {
         arena.withUnsafeBytes { arena in
             for id in 0..<count {
                 let term = UnsafeRawBufferPointer(rebasing: arena[Int(starts[id])..<Int(starts[id + 1])])
-                let h = Self.hash(term)
+                let h = Self.hash(term) & hashMask
                 place(Self.tag(hash: h, length: term.count) | UInt64(id + 1), term.count <= 8 ? Self.shortKey(term) : 0, hash: h)
             }
         }
