@@ -261,9 +261,9 @@ struct MaxScoreRetrieval {
             /// Plans from `firstRequired` on are *required*: the bounds of all the others together
             /// cannot make a document enter, so a document lacking one of them cannot (Lucene's
             /// MaxScoreBulkScorer does the same). Bounds ascend, so they are a suffix, which holds
-            /// the last plan, essential; while there are any, the loop leapfrogs them
-            /// (unless the one required plan is the only essential one: then it proposes every
-            /// document anyway).
+            /// the last plan; and then the last plan is the only essential one (the others' bounds
+            /// fall short together). So the loop leapfrogs them once there are two or more: the
+            /// last plan proposes, the others are looked up before anything is scored.
             var firstRequired = ordered.count
             let bounds = ordered.map(\.object.upperBound)
             (essential, firstRequired) = Self.partition(bounds, prefix: prefix, extra: extra, entry: entry, essential: essential, firstRequired: firstRequired)

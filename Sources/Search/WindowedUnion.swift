@@ -89,6 +89,9 @@ struct WindowedUnion {
         let total = plans.reduce(0.0) { $0 + $1.object.upperBound }
         var start = 0
         while !essential.isEmpty {
+            // (Also with one plan required, the largest, then the only essential one, for which
+            // there is nothing to leapfrog: the loop was as fast or faster there, measured against
+            // handing over only at two; some queries 20–27% faster.)
             if plans.contains(where: { total - $0.object.upperBound < entry }) { return start }
             var first = PostingCursor.end
             for p in essential { first = min(first, try next(p, atLeast: start)) }
