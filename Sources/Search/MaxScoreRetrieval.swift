@@ -486,7 +486,7 @@ struct MaxScoreRetrieval {
     /// plans before `essential` cannot make a document enter on their own; plans from
     /// `firstRequired` on are each needed, the bounds of all the others together falling short.
     @inline(__always)
-    private static func partition(_ bounds: [Double], prefix: [Double], extra: Double, entry: Double, essential: Int, firstRequired: Int) -> (essential: Int, firstRequired: Int) {
+    static func partition(_ bounds: [Double], prefix: [Double], extra: Double, entry: Double, essential: Int, firstRequired: Int) -> (essential: Int, firstRequired: Int) {
         var essential = essential, firstRequired = firstRequired
         while essential < bounds.count && !(prefix[essential + 1] + extra >= entry) { essential += 1 }
         let total = prefix[bounds.count] + extra

@@ -59,42 +59,23 @@ struct WindowedUnion {
         @inline(__always) func score(_ p: Int, _ doc: Int) throws -> Double {
             try plans[p].with { plan in plan.single != nil ? plan.singleScore(doc) : try plan.scoreTerms(doc).terms }
         }
-        var essential = [Int]()
-        var nonEssential = [Int]()
-        /// `nonEssentialPrefix[j]`: the bounds of the first j non-essential plans (ascending).
-        var nonEssentialPrefix = [0.0]
+        /// The plans' bounds in that order, and `prefix[j]`: the first j of them summed.
+        let bounds = byBound.map { plans[$0].object.upperBound }
+        var prefix = [0.0]
+        for bound in bounds { prefix.append(prefix[prefix.count - 1] + bound) }
         var entry = collector.isFull ? entryLimit(collector.threshold) : -.infinity
-        func partition() {
-            essential.removeAll(keepingCapacity: true)
-            nonEssential.removeAll(keepingCapacity: true)
-            var sum = 0.0
-            var split = 0
-            while split < n {
-                let next = sum + plans[byBound[split]].object.upperBound
-                if next >= entry { break }
-                sum = next
-                split += 1
-            }
-            nonEssential.append(contentsOf: byBound[0..<split])
-            nonEssentialPrefix.removeAll(keepingCapacity: true)
-            nonEssentialPrefix.append(0)
-            var prefix = 0.0
-            for p in nonEssential {
-                prefix += plans[p].object.upperBound
-                nonEssentialPrefix.append(prefix)
-            }
-            essential.append(contentsOf: byBound[split...])
-        }
-        partition()
-        let total = plans.reduce(0.0) { $0 + $1.object.upperBound }
+        /// `byBound[..<split]` are non-essential, `byBound[split...]` essential (MaxScore's
+        /// partition, as the general loop's); from `firstRequired` on, required.
+        var split = 0, firstRequired = n
+        (split, firstRequired) = MaxScoreRetrieval.partition(bounds, prefix: prefix, extra: 0, entry: entry, essential: split, firstRequired: firstRequired)
         var start = 0
-        while !essential.isEmpty {
+        while split < n {
             // (Also with one plan required, the largest, then the only essential one, for which
             // there is nothing to leapfrog: the loop was as fast or faster there, measured against
             // handing over only at two; some queries 20–27% faster.)
-            if plans.contains(where: { total - $0.object.upperBound < entry }) { return start }
+            if firstRequired < n { return start }
             var first = PostingCursor.end
-            for p in essential { first = min(first, try next(p, atLeast: start)) }
+            for p in byBound[split...] { first = min(first, try next(p, atLeast: start)) }
             if first == PostingCursor.end { break }
             if collector.isFull {
                 // Block-max: when every plan's block there cannot reach the entry together, no
@@ -107,7 +88,7 @@ struct WindowedUnion {
             }
             let end = min(first + width, documentCount)
             // Essential plans: every posting in the window, scored and marked.
-            for p in essential {
+            for p in byBound[split...] {
                 let row = scores.baseAddress! + p * width
                 if plans[p].with({ $0.single != nil }) {
                     try plans[p].with { plan in
@@ -138,18 +119,18 @@ struct WindowedUnion {
                     bits &= bits - 1
                     let doc = first + i
                     var possible = true
-                    if !nonEssential.isEmpty {
+                    if split > 0 {
                         // Largest bound first, while the bounds of those left can still lift it in.
                         var partial = 0.0
-                        for p in essential { partial += scores[p * width + i] }
-                        var j = nonEssential.count
+                        for p in byBound[split...] { partial += scores[p * width + i] }
+                        var j = split
                         while j > 0 {
-                            guard partial + nonEssentialPrefix[j] >= entry else {
+                            guard partial + prefix[j] >= entry else {
                                 possible = false
                                 break
                             }
                             j -= 1
-                            let p = nonEssential[j]
+                            let p = byBound[j]
                             if try plans[p].with({ try $0.matchesAt(doc) }) {
                                 let value = try score(p, doc)
                                 scores[p * width + i] = value
@@ -168,7 +149,7 @@ struct WindowedUnion {
                     if collector.isFull { entry = entryLimit(collector.threshold) }
                 }
             }
-            partition()
+            (split, firstRequired) = MaxScoreRetrieval.partition(bounds, prefix: prefix, extra: 0, entry: entry, essential: split, firstRequired: firstRequired)
             start = end
         }
         return nil
