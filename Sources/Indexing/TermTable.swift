@@ -76,18 +76,18 @@ final class TermTable {
         return h ^ (h >> 33)
     }
 
-    /// The part of a slot's first word that a term's hash and length decide.
+    /// What a slot holds of `key` and where its probe starts: its hash (as kept), the part of the
+    /// slot's first word that the hash and length decide, and the second word.
     @inline(__always)
-    private static func tag(hash: UInt64, length: Int) -> UInt64 {
-        hash & 0xFFFF_FF00_0000_0000 | UInt64(min(length, 255)) << 32
+    private func slotKey(_ key: UnsafeRawBufferPointer) -> (hash: UInt64, tag: UInt64, short: UInt64) {
+        let h = Self.hash(key) & hashMask
+        return (h, h & 0xFFFF_FF00_0000_0000 | UInt64(min(key.count, 255)) << 32, key.count <= 8 ? Self.shortKey(key) : 0)
     }
 
     /// The id of `key`, adding it when new.
     func intern(_ key: UnsafeRawBufferPointer) -> Int {
         let n = key.count
-        let h = Self.hash(key) & hashMask
-        let short = n <= 8 ? Self.shortKey(key) : 0
-        let tag = Self.tag(hash: h, length: n)
+        let (h, tag, short) = slotKey(key)
         let found: Int? = slots.withUnsafeBufferPointer { slots in
             let mask = slots.count / 2 - 1
             var i = Int(truncatingIfNeeded: h) & mask
@@ -145,8 +145,8 @@ final class TermTable {
         arena.withUnsafeBytes { arena in
             for id in 0..<count {
                 let term = UnsafeRawBufferPointer(rebasing: arena[Int(starts[id])..<Int(starts[id + 1])])
-                let h = Self.hash(term) & hashMask
-                place(Self.tag(hash: h, length: term.count) | UInt64(id + 1), term.count <= 8 ? Self.shortKey(term) : 0, hash: h)
+                let (h, tag, short) = slotKey(term)
+                place(tag | UInt64(id + 1), short, hash: h)
             }
         }
     }
