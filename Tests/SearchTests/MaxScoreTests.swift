@@ -128,6 +128,13 @@ import Testing
 
     /// BM25 alone over an OR of common words (the peers' model): `WindowedUnion` takes the
     /// segments where their postings are dense, and its top k is the exhaustive one to the bit.
+    /// Per body word of the test corpus, how many documents hold it.
+    static let bodyDocumentCounts: [String: Int] = {
+        var counts: [String: Int] = [:]
+        for tokens in Corpus.fieldTokens { for token in Set((tokens[.body] ?? []).compactMap(\.first)) { counts[token, default: 0] += 1 } }
+        return counts
+    }()
+
     @Test func windowedUnionEqualsExhaustive() throws {
         let similarity = BM25(titleBoost: 0, phraseBoost: 0, gramBoost: 0, proximityBoost: 0)
         let snapshot = Self.snapshot
@@ -136,8 +143,7 @@ import Testing
         exhaustive.pruning = false
         let parser = QueryParser(analyzer: try Analyzer())
         // Common words first (dense lists), then rare ones mixed in (sparse: the general loop).
-        var counts: [String: Int] = [:]
-        for tokens in Corpus.fieldTokens { for token in Set((tokens[.body] ?? []).compactMap(\.first)) { counts[token, default: 0] += 1 } }
+        let counts = Self.bodyDocumentCounts
         let common = counts.filter { $0.value * 3 >= Corpus.fieldTokens.count }.keys.sorted()
         let rare = counts.filter { $0.value == 1 }.keys.sorted()
         #expect(common.count >= 8 && rare.count >= 8)
@@ -168,8 +174,7 @@ import Testing
     @Test func requiredPlansEqualExhaustive() throws {
         let snapshot = Self.snapshot
         let parser = QueryParser(analyzer: try Analyzer())
-        var counts: [String: Int] = [:]
-        for tokens in Corpus.fieldTokens { for token in Set((tokens[.body] ?? []).compactMap(\.first)) { counts[token, default: 0] += 1 } }
+        let counts = Self.bodyDocumentCounts
         let common = counts.filter { $0.value * 4 >= Corpus.fieldTokens.count }.keys.sorted()
         let rare = counts.filter { (2...4).contains($0.value) }.keys.sorted()
         #expect(common.count >= 8 && rare.count >= 8)
