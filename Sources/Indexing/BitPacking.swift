@@ -29,6 +29,23 @@ enum BitPacking {
         if bits > 0 { bytes.append(UInt8(truncatingIfNeeded: accumulator)) }
     }
 
+    /// Value `index` of those packed at `width` bits in the `byteCount` bytes at `source` (the
+    /// caller has checked it lies within them; nothing past them is read).
+    @inline(__always)
+    static func value(at index: Int, width: Int, in source: UnsafeRawPointer, byteCount: Int) -> UInt32 {
+        let bit = index * width
+        let from = bit >> 3
+        var word: UInt64
+        if from + 8 <= byteCount {
+            word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: from, as: UInt64.self))
+        } else {
+            word = 0
+            for k in 0..<(byteCount - from) { word |= UInt64(source.load(fromByteOffset: from + k, as: UInt8.self)) << UInt64(8 * k) }
+        }
+        let mask: UInt64 = width == 32 ? 0xFFFF_FFFF : (1 << UInt64(width)) - 1
+        return UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+    }
+
     /// Reads `count` values of `width` bits from `source` into `destination`; the caller has
     /// checked that `byteCount(count:width:)` bytes are readable (nothing past them is read).
     static func unpack(_ source: UnsafeRawPointer, count: Int, width: Int, into destination: UnsafeMutablePointer<UInt32>) {

@@ -75,7 +75,7 @@ public final class PostingCursor {
     private let frequencies: UnsafeMutablePointer<UInt32>
 
     /// The block whose positions are decoded (−1: none): every document's position gaps, one
-    /// document after another, and where each document's begin.
+    /// document after another (where each document's begin: `gapStarts`).
     @exclusivity(unchecked) private var positionsBlock = -1
     @exclusivity(unchecked) private var gaps: [UInt32] = []
     @exclusivity(unchecked) private var gapStarts: [Int] = []
@@ -263,11 +263,24 @@ public final class PostingCursor {
     public var termFrequency: Int { Int(frequencies[index]) }
 
     /// The current document's positions, ascending, replacing `buffer`'s contents. The first
-    /// call in a block decodes the positions of all its documents.
+    /// two documents asked in a block have their own positions decoded, the third and later
+    /// read them from the whole block's, decoded then: a ranked query asks for few documents of
+    /// a block (those that can still enter the top k), a phrase of common words for many.
     public func positions(into buffer: inout [UInt32]) throws {
         buffer.removeAll(keepingCapacity: true)
         guard !positionBytes.isEmpty else { return }
-        if positionsBlock != block { try decodePositions(block) }
+        if positionsBlock != block {
+            if layoutBlock != block {
+                try readLayout(block)
+                documentsRead = 0
+            }
+            if documentsRead < 2 {
+                documentsRead += 1
+                try documentPositions(into: &buffer)
+                return
+            }
+            try decodePositions()
+        }
         var position: UInt32 = 0
         for i in gapStarts[index]..<gapStarts[index + 1] {
             position &+= gaps[i]
@@ -275,8 +288,18 @@ public final class PostingCursor {
         }
     }
 
-    /// Decodes block `b`'s position gaps (patched frame of reference, `PostingsEncoder`).
-    private func decodePositions(_ b: Int) throws {
+    /// Block `layoutBlock`'s positions: where each document's gaps begin (`gapStarts`), their
+    /// bit width, and where the packed gaps and the exceptions start in `positionBytes`.
+    @exclusivity(unchecked) private var layoutBlock = -1
+    @exclusivity(unchecked) private var layoutWidth = 0
+    @exclusivity(unchecked) private var packedStart = 0
+    @exclusivity(unchecked) private var exceptionsStart = 0
+    /// Documents of `layoutBlock` whose positions were decoded on their own.
+    @exclusivity(unchecked) private var documentsRead = 0
+
+    /// Reads block `b`'s layout of positions (patched frame of reference, `PostingsEncoder`): a
+    /// byte with the width, every gap's low bits packed, then the exceptions.
+    private func readLayout(_ b: Int) throws {
         gapStarts.removeAll(keepingCapacity: true)
         var total = 0
         gapStarts.append(total)
@@ -285,37 +308,76 @@ public final class PostingCursor {
             gapStarts.append(total)
         }
         let bytes = positionBytes
-        var at = blockCount == 1 ? 0 : positionsStart(b)
-        func varint() throws -> Int {
-            var value = 0, shift = 0
-            while true {
-                guard at < bytes.count, shift < 35 else { throw file.damaged("positions out of range") }
-                let byte = bytes[at]
-                at += 1
-                value |= Int(byte & 0x7F) << shift
-                if byte < 0x80 { return value }
-                shift += 7
-            }
-        }
+        let at = blockCount == 1 ? 0 : positionsStart(b)
         guard at < bytes.count else { throw file.damaged("positions out of range") }
         let width = Int(bytes[at])
-        at += 1
         let packed = BitPacking.byteCount(count: total, width: width)
-        guard width <= 32, at + packed <= bytes.count else { throw file.damaged("positions out of range") }
-        if gaps.count < total { gaps = [UInt32](repeating: 0, count: total) }
-        gaps.withUnsafeMutableBufferPointer { out in
-            BitPacking.unpack(bytes.baseAddress! + at, count: total, width: width, into: out.baseAddress!)
+        guard width <= 32, at + 1 + packed <= bytes.count else { throw file.damaged("positions out of range") }
+        layoutWidth = width
+        packedStart = at + 1
+        exceptionsStart = at + 1 + packed
+        layoutBlock = b
+    }
+
+    /// A LEB128 number at `at` in `positionBytes`, moving `at` past it.
+    @inline(__always)
+    private func positionsVarint(_ at: inout Int) throws -> Int {
+        let bytes = positionBytes
+        var value = 0, shift = 0
+        while true {
+            guard at < bytes.count, shift < 35 else { throw file.damaged("positions out of range") }
+            let byte = bytes[at]
+            at += 1
+            value |= Int(byte & 0x7F) << shift
+            if byte < 0x80 { return value }
+            shift += 7
         }
-        at += packed
-        let exceptions = try varint()
+    }
+
+    /// The current document's positions from its own gaps alone: its packed low bits, and the
+    /// exceptions up to its last gap.
+    private func documentPositions(into buffer: inout [UInt32]) throws {
+        let first = gapStarts[index], end = gapStarts[index + 1], total = gapStarts[count]
+        let width = layoutWidth
+        let source = positionBytes.baseAddress! + packedStart
+        let packed = exceptionsStart - packedStart
+        for i in first..<end { buffer.append(BitPacking.value(at: i, width: width, in: source, byteCount: packed)) }
+        var at = exceptionsStart
+        let exceptions = try positionsVarint(&at)
+        guard exceptions <= total else { throw file.damaged("positions out of range") }
+        var gap = 0
+        for _ in 0..<exceptions {
+            gap += try positionsVarint(&at)
+            let high = try positionsVarint(&at)
+            guard (gap < total) && (width < 32) && (high >> (32 - width) == 0) else { throw file.damaged("a position exception out of range") }
+            if gap >= end { break }
+            if gap >= first { buffer[gap - first] |= UInt32(high) << UInt32(width) }
+        }
+        var position: UInt32 = 0
+        for i in buffer.indices {
+            position &+= buffer[i]
+            buffer[i] = position
+        }
+    }
+
+    /// Decodes the position gaps of every document of block `layoutBlock`.
+    private func decodePositions() throws {
+        let total = gapStarts[count], width = layoutWidth
+        if gaps.count < total { gaps = [UInt32](repeating: 0, count: total) }
+        let bytes = positionBytes
+        gaps.withUnsafeMutableBufferPointer { out in
+            BitPacking.unpack(bytes.baseAddress! + packedStart, count: total, width: width, into: out.baseAddress!)
+        }
+        var at = exceptionsStart
+        let exceptions = try positionsVarint(&at)
         guard exceptions <= total else { throw file.damaged("positions out of range") }
         var index = 0
         for _ in 0..<exceptions {
-            index += try varint()
-            let high = try varint()
+            index += try positionsVarint(&at)
+            let high = try positionsVarint(&at)
             guard (index < total) && (width < 32) && (high >> (32 - width) == 0) else { throw file.damaged("a position exception out of range") }
             gaps[index] |= UInt32(high) << UInt32(width)
         }
-        positionsBlock = b
+        positionsBlock = layoutBlock
     }
 }

@@ -406,7 +406,7 @@ struct MaxScoreRetrieval {
                                 for c in 0..<clauseCount where clauseMatched[c] { score += clauseScores[c] }
                             }
                         }
-                        let bonus = try proximityCursors?.bonus(doc) ?? 0
+                        let bonus = try proximityCursors?.bonus(doc, score: score, entry: entry) ?? 0
                         if bonus > 0 { bonuses[base + doc] = bonus }
                         if ascending[s] {
                             // A tie with the last entry, later in corpus order than a document

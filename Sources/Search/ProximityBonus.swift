@@ -88,12 +88,23 @@ final class ProximityContext {
         }
         guard prepared.count >= 2 else { return nil }
         self.clauses = prepared
-        var pairs = 0.0
-        for a in prepared.indices {
-            for b in prepared.indices where b > a { pairs += (prepared[a].idf + prepared[b].idf) / 2 }
-        }
-        maximum = pairs > 0 ? scorer.weight * pairs * (scorer.k1 + 1) / (pairs + scorer.k1) : 0
+        maximum = Self.bound(scorer, idfs: prepared.map(\.idf))
         slots = prepared.map { clause in clause.terms.map { clause.present.firstIndex(of: $0) } }
+    }
+
+    /// The bonus of clauses with these idfs all adjacent to one another.
+    private static func bound(_ scorer: ProximityBonus, idfs: some Collection<Double>) -> Double {
+        var pairs = 0.0
+        for (a, idfA) in idfs.enumerated() {
+            for idfB in idfs.dropFirst(a + 1) { pairs += (idfA + idfB) / 2 }
+        }
+        return pairs > 0 ? scorer.weight * pairs * (scorer.k1 + 1) / (pairs + scorer.k1) : 0
+    }
+
+    /// An upper bound of the bonus of a document whose body holds only the clauses marked in
+    /// `present`: `maximum` over their pairs alone.
+    func maximum(present: UnsafeBufferPointer<Bool>) -> Double {
+        Self.bound(scorer, idfs: clauses.indices.lazy.filter { present[$0] }.map { self.clauses[$0].idf })
     }
 
     /// The bonus of one document: each clause's occurrences there (its whole phrase where it stands
@@ -198,6 +209,8 @@ final class SegmentProximity {
             }
         }
         buffers = context.clauses.map { Array(repeating: [], count: $0.present.count) }
+        present = .allocate(capacity: context.clauses.count)
+        present.initialize(repeating: false)
     }
 
     func bonus(_ doc: Int) throws -> Double {
@@ -207,4 +220,32 @@ final class SegmentProximity {
             return buffers[c][t][...]
         }
     }
+
+    /// `bonus(doc)` where it can make a document of `score` enter at `entry`; else 0, without
+    /// reading a position. Most documents of an OR query hold one clause in their body (no pair:
+    /// no bonus) or a few whose pairs together cannot lift it to `entry`, which the cursors'
+    /// documents alone tell.
+    func bonus(_ doc: Int, score: Double, entry: Double) throws -> Double {
+        var count = 0
+        for c in cursors.indices {
+            present[c] = false
+            for cursor in cursors[c] {
+                if let cursor, try cursor.advance(to: doc) == doc {
+                    present[c] = true
+                    count += 1
+                    break
+                }
+            }
+        }
+        guard count >= 2 else { return 0 }
+        if count < cursors.count {
+            guard score + context.maximum(present: UnsafeBufferPointer(present)) >= entry else { return 0 }
+        }
+        return try bonus(doc)
+    }
+
+    /// Per clause, whether the document being scored holds it in its body.
+    private let present: UnsafeMutableBufferPointer<Bool>
+
+    deinit { present.deallocate() }
 }

@@ -23,6 +23,11 @@ import Testing
                 }
             }
             #expect(decoded == values)
+            // One value at a time (a document's positions alone), up to the last byte.
+            let single = bytes.withUnsafeBytes { raw in
+                (0..<count).map { BitPacking.value(at: $0, width: width, in: raw.baseAddress!, byteCount: raw.count) }
+            }
+            #expect(single == values)
         }
     }
 
