@@ -268,6 +268,11 @@ public final class PostingCursor {
     /// a block (those that can still enter the top k), a phrase of common words for many.
     public func positions(into buffer: inout [UInt32]) throws {
         buffer.removeAll(keepingCapacity: true)
+        try appendPositions(to: &buffer)
+    }
+
+    /// The current document's positions, ascending, appended to `buffer` (as `positions(into:)`).
+    public func appendPositions(to buffer: inout [UInt32]) throws {
         guard !positionBytes.isEmpty else { return }
         if positionsBlock != block {
             if layoutBlock != block {
@@ -334,11 +339,11 @@ public final class PostingCursor {
         }
     }
 
-    /// The current document's positions from its own gaps alone: its packed low bits, and the
-    /// exceptions up to its last gap.
+    /// The current document's positions from its own gaps alone (its packed low bits, and the
+    /// exceptions up to its last gap), appended to `buffer`.
     private func documentPositions(into buffer: inout [UInt32]) throws {
         let first = gapStarts[index], end = gapStarts[index + 1], total = gapStarts[count]
-        let width = layoutWidth
+        let width = layoutWidth, base = buffer.count
         let source = positionBytes.baseAddress! + packedStart
         let packed = exceptionsStart - packedStart
         for i in first..<end { buffer.append(BitPacking.value(at: i, width: width, in: source, byteCount: packed)) }
@@ -351,10 +356,10 @@ public final class PostingCursor {
             let high = try positionsVarint(&at)
             guard (gap < total) && (width < 32) && (high >> (32 - width) == 0) else { throw file.damaged("a position exception out of range") }
             if gap >= end { break }
-            if gap >= first { buffer[gap - first] |= UInt32(high) << UInt32(width) }
+            if gap >= first { buffer[base + gap - first] |= UInt32(high) << UInt32(width) }
         }
         var position: UInt32 = 0
-        for i in buffer.indices {
+        for i in base..<buffer.count {
             position &+= buffer[i]
             buffer[i] = position
         }

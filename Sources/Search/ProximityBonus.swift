@@ -26,6 +26,11 @@ struct ProximityBonus {
                 sum += (clauses[a].idf + clauses[b].idf) / 2 / Double((1 + d) * (1 + d))
             }
         }
+        return saturated(sum)
+    }
+
+    /// The bonus of a sum over close pairs.
+    func saturated(_ sum: Double) -> Double {
         // (No close pair: no bonus — and no 0/0 when k1 is 0.)
         guard sum > 0 else { return 0 }
         return weight * sum * (k1 + 1) / (sum + k1)
@@ -33,16 +38,24 @@ struct ProximityBonus {
 
     /// Words between the nearest occurrences of two clauses (nil when they overlap or never meet).
     static func gap(_ a: Occurrences, _ b: Occurrences) -> Int? {
+        a.starts.withUnsafeBufferPointer { aStarts in
+            b.starts.withUnsafeBufferPointer { bStarts in gap(aStarts, a.length, bStarts, b.length) }
+        }
+    }
+
+    /// Words between the nearest of occurrences starting at `a` (each `aLength` words long) and
+    /// at `b`, both ascending.
+    static func gap(_ a: UnsafeBufferPointer<UInt32>, _ aLength: Int, _ b: UnsafeBufferPointer<UInt32>, _ bLength: Int) -> Int? {
         var best: Int? = nil
         var j = 0
-        for start in a.starts {
+        for start in a {
             // Occurrences of b around `start`, by a merge over the sorted positions.
-            while j < b.starts.count && b.starts[j] < start { j += 1 }
-            for k in (j - 1)...j where k >= 0 && k < b.starts.count {  // (a range: no array per start)
-                let s = Int(b.starts[k])
+            while j < b.count && b[j] < start { j += 1 }
+            for k in (j - 1)...j where k >= 0 && k < b.count {  // (a range: no array per start)
+                let s = Int(b[k])
                 let d: Int
-                if s >= Int(start) + a.length { d = s - Int(start) - a.length } else if Int(start) >= s + b.length {
-                    d = Int(start) - s - b.length
+                if s >= Int(start) + aLength { d = s - Int(start) - aLength } else if Int(start) >= s + bLength {
+                    d = Int(start) - s - bLength
                 } else { continue }  // overlapping: the same words
                 if best == nil || d < best! { best = d }
             }
@@ -58,8 +71,6 @@ final class ProximityContext {
     private let scorer: ProximityBonus
     /// Per clause: its terms in order, those that occur in the body at all, and its idf.
     let clauses: [(terms: [String], present: [String], idf: Double)]
-    /// Per clause, for each of its terms, its index in `present` (nil when absent from the body).
-    private let slots: [[Int?]]
 
     /// An upper bound of any document's bonus: every pair of clauses adjacent (gap 0), which
     /// for common words is far below the saturation's limit, weight · (k1 + 1).
@@ -89,7 +100,35 @@ final class ProximityContext {
         guard prepared.count >= 2 else { return nil }
         self.clauses = prepared
         maximum = Self.bound(scorer, idfs: prepared.map(\.idf))
-        slots = prepared.map { clause in clause.terms.map { clause.present.firstIndex(of: $0) } }
+        clauseCount = prepared.count
+        var termBase: [Int] = [], phraseBase: [Int] = [], phraseCounts: [Int] = [], phraseSlots: [Int] = []
+        var terms = 0
+        for clause in prepared {
+            termBase.append(terms)
+            // Each of the clause's terms by its index among the present ones (nil: not in the body).
+            let slots = clause.terms.map { clause.present.firstIndex(of: $0) }
+            phraseBase.append(phraseSlots.count)
+            if clause.terms.count > 1, !slots.contains(nil) {
+                phraseCounts.append(slots.count)
+                phraseSlots += slots.map { terms + $0! }
+            } else {
+                phraseCounts.append(0)
+            }
+            terms += clause.present.count
+        }
+        self.termBase = termBase
+        termCounts = prepared.map(\.present.count)
+        self.phraseBase = phraseBase
+        self.phraseCounts = phraseCounts
+        self.phraseSlots = phraseSlots
+        idfs = prepared.map(\.idf)
+        termFrom = .allocate(capacity: terms)
+        termTo = .allocate(capacity: terms)
+        clausePresent = .allocate(capacity: prepared.count)
+        foundFrom = .allocate(capacity: prepared.count)
+        foundTo = .allocate(capacity: prepared.count)
+        foundLength = .allocate(capacity: prepared.count)
+        foundIdf = .allocate(capacity: prepared.count)
     }
 
     /// The bonus of clauses with these idfs all adjacent to one another.
@@ -108,59 +147,116 @@ final class ProximityContext {
     }
 
     /// The bonus of one document: each clause's occurrences there (its whole phrase where it stands
-    /// together, else its pieces), then `ProximityBonus.bonus`. `positions(c, t)` gives the body
-    /// positions in the document of clause c's present term t (nil when it is not there).
-    func bonus(positions: (_ clause: Int, _ term: Int) throws -> ArraySlice<UInt32>?) throws -> Double {
-        // Buffers kept between documents (a query runs on one thread): no arrays made per call.
-        found.removeAll(keepingCapacity: true)
-        for (c, clause) in clauses.enumerated() {
-            positionsOf.removeAll(keepingCapacity: true)
+    /// together, else its pieces), then `ProximityBonus.bonus`. `append(c, t, i, &positions)`
+    /// appends the body positions in the document of clause c's present term t (`i`: its index
+    /// among every clause's present terms, `termIndex`) and says whether it is there.
+    func bonus(appending append: (_ clause: Int, _ term: Int, _ index: Int, _ positions: inout [UInt32]) throws -> Bool) throws -> Double {
+        // Buffers kept between documents (a query runs on one thread): nothing allocated or
+        // retained per document.
+        arena.removeAll(keepingCapacity: true)
+        for c in 0..<clauseCount {
             var present = 0
-            for t in clause.present.indices {
-                let p = try positions(c, t)
-                if p != nil { present += 1 }
-                positionsOf.append(p)
-            }
-            guard present > 0 else { continue }
-            var starts = spare.popLast() ?? []
-            starts.removeAll(keepingCapacity: true)
-            var length = 1
-            // The whole phrase, where every distinct term of it occurs (present == all of them).
-            if clause.terms.count > 1, present == clause.present.count, !slots[c].contains(nil) {
-                let first = positionsOf[slots[c][0]!]!
-                for start in first where (1..<slots[c].count).allSatisfy({ Self.contains(positionsOf[slots[c][$0]!]!, start + UInt32($0)) }) {
-                    starts.append(start)
+            for t in 0..<termCounts[c] {
+                let i = termBase[c] + t
+                let from = arena.count
+                if try append(c, t, i, &arena) {
+                    termFrom[i] = from
+                    termTo[i] = arena.count
+                    present += 1
+                } else {
+                    termFrom[i] = -1
                 }
-                length = clause.terms.count
             }
-            if starts.isEmpty {
-                for case let p? in positionsOf { starts.append(contentsOf: p) }
-                starts.sort()
-                length = 1
-            }
-            found.append(ProximityBonus.Occurrences(starts: starts, length: length, idf: clause.idf))
+            clausePresent[c] = present
         }
-        // At most `maximum` to the bit (with k1 = 0, w·s/s can round an ulp above w·p/p), as
-        // pruning assumes. Both evaluators share this, so their scores agree.
-        let bonus = min(scorer.bonus(found), maximum)
-        for occurrences in found { spare.append(occurrences.starts) }
-        found.removeAll(keepingCapacity: true)
-        return bonus
+        starts.removeAll(keepingCapacity: true)
+        var found = 0
+        arena.withUnsafeBufferPointer { positions in
+            func termPositions(_ i: Int) -> UnsafeBufferPointer<UInt32> {
+                UnsafeBufferPointer(rebasing: positions[termFrom[i]..<termTo[i]])
+            }
+            for c in 0..<clauseCount where clausePresent[c] > 0 {
+                let from = starts.count
+                var length = 1
+                // The whole phrase, where every distinct term of it occurs.
+                let n = phraseCounts[c]
+                if n > 0, clausePresent[c] == termCounts[c] {
+                    let slots = phraseBase[c]
+                    for start in termPositions(phraseSlots[slots]) {
+                        var whole = true
+                        for k in 1..<n where !Self.contains(termPositions(phraseSlots[slots + k]), start + UInt32(k)) {
+                            whole = false
+                            break
+                        }
+                        if whole { starts.append(start) }
+                    }
+                    length = n
+                }
+                if starts.count == from {
+                    for t in 0..<termCounts[c] where termFrom[termBase[c] + t] >= 0 {
+                        starts.append(contentsOf: termPositions(termBase[c] + t))
+                    }
+                    starts[from...].sort()
+                    length = 1
+                }
+                foundFrom[found] = from
+                foundTo[found] = starts.count
+                foundLength[found] = length
+                foundIdf[found] = idfs[c]
+                found += 1
+            }
+        }
+        // Pairs in clause order, as `ProximityBonus.bonus` sums them. At most `maximum` to the
+        // bit (with k1 = 0, w·s/s can round an ulp above w·p/p), as pruning assumes. Both
+        // evaluators share this, so their scores agree.
+        return starts.withUnsafeBufferPointer { starts in
+            var sum = 0.0
+            for a in 0..<found {
+                let startsA = UnsafeBufferPointer(rebasing: starts[foundFrom[a]..<foundTo[a]])
+                for b in (a + 1)..<max(a + 1, found) {
+                    let startsB = UnsafeBufferPointer(rebasing: starts[foundFrom[b]..<foundTo[b]])
+                    guard let d = ProximityBonus.gap(startsA, foundLength[a], startsB, foundLength[b]), d <= scorer.window else { continue }
+                    sum += (foundIdf[a] + foundIdf[b]) / 2 / Double((1 + d) * (1 + d))
+                }
+            }
+            return found >= 2 ? min(scorer.saturated(sum), maximum) : 0
+        }
     }
 
-    @exclusivity(unchecked) private var found: [ProximityBonus.Occurrences] = []
-    @exclusivity(unchecked) private var positionsOf: [ArraySlice<UInt32>?] = []
-    /// Start lists of earlier documents, for reuse.
-    @exclusivity(unchecked) private var spare: [[UInt32]] = []
+    /// Clause c's present term t among every clause's present terms (`bonus`'s index `i`).
+    func termIndex(_ c: Int, _ t: Int) -> Int { termBase[c] + t }
+    var termCount: Int { termBase.last.map { $0 + termCounts.last! } ?? 0 }
+
+    // The clauses flattened: per clause its first present term's index, their number, its phrase
+    // (length 0 where it cannot stand whole: one term, or one absent from the body) as indexes
+    // of present terms in `phraseSlots` from `phraseBase`, and its idf.
+    private let clauseCount: Int
+    private let termBase: [Int], termCounts: [Int]
+    private let phraseBase: [Int], phraseCounts: [Int], phraseSlots: [Int]
+    private let idfs: [Double]
+
+    // Per document: every present term's positions in `arena` (`termFrom` −1 where absent), each
+    // clause's number of present terms, and each clause found's starts in `starts`.
+    @exclusivity(unchecked) private var arena: [UInt32] = []
+    @exclusivity(unchecked) private var starts: [UInt32] = []
+    private let termFrom: UnsafeMutablePointer<Int>, termTo: UnsafeMutablePointer<Int>
+    private let clausePresent: UnsafeMutablePointer<Int>
+    private let foundFrom: UnsafeMutablePointer<Int>, foundTo: UnsafeMutablePointer<Int>, foundLength: UnsafeMutablePointer<Int>
+    private let foundIdf: UnsafeMutablePointer<Double>
+
+    deinit {
+        for buffer in [termFrom, termTo, clausePresent, foundFrom, foundTo, foundLength] { buffer.deallocate() }
+        foundIdf.deallocate()
+    }
 
     /// Whether ascending `positions` holds `value` (binary search).
-    private static func contains(_ positions: ArraySlice<UInt32>, _ value: UInt32) -> Bool {
-        var low = positions.startIndex, high = positions.endIndex
+    private static func contains(_ positions: UnsafeBufferPointer<UInt32>, _ value: UInt32) -> Bool {
+        var low = 0, high = positions.count
         while low < high {
             let mid = (low + high) / 2
             if positions[mid] < value { low = mid + 1 } else { high = mid }
         }
-        return low < positions.endIndex && positions[low] == value
+        return low < positions.count && positions[low] == value
     }
 }
 
@@ -183,11 +279,12 @@ final class ListProximity {
     var maximum: Double { context.maximum }
 
     func bonus(_ doc: Int) throws -> Double {
-        try context.bonus { c, t in
+        try context.bonus { c, t, _, positions in
             let term = context.clauses[c].present[t]
             if lists[term] == nil { lists[term] = try index.postingList(term, in: .body) }
-            guard let list = lists[term], let i = list.index(of: DocID(doc)) else { return nil }
-            return list.positions(at: i)
+            guard let list = lists[term], let i = list.index(of: DocID(doc)) else { return false }
+            positions.append(contentsOf: list.positions(at: i))
+            return true
         }
     }
 }
@@ -196,28 +293,33 @@ final class ListProximity {
 /// document asked.
 final class SegmentProximity {
     private let context: ProximityContext
-    /// Per clause, per present term: its body cursor (nil where this segment lacks it), and a
-    /// buffer for its positions.
-    private let cursors: [[PostingCursor?]]
-    @exclusivity(unchecked) private var buffers: [[[UInt32]]]
+    /// Per present term of every clause (`ProximityContext.termIndex`): its body cursor, nil
+    /// where this segment lacks it; borrowed from `owned` (no retain per document).
+    private let owned: [PostingCursor?]
+    private let cursors: [Borrowed<PostingCursor>?]
+    /// Per clause, its first present term's index and their number.
+    private let clauseTerms: [Range<Int>]
 
     init(_ context: ProximityContext, segment: Int, _ reader: SegmentReader, _ terms: MaxScoreRetrieval.TermLookups) throws {
         self.context = context
-        cursors = try context.clauses.map { clause in
+        owned = try context.clauses.flatMap { clause in
             try clause.present.map { term in
                 try terms.info(term, .body, segment: segment).map { try reader.cursor($0, positions: true) }
             }
         }
-        buffers = context.clauses.map { Array(repeating: [], count: $0.present.count) }
+        cursors = owned.map { $0.map(Borrowed.init) }
+        clauseTerms = context.clauses.indices.map { c in
+            context.termIndex(c, 0)..<(context.termIndex(c, 0) + context.clauses[c].present.count)
+        }
         present = .allocate(capacity: context.clauses.count)
         present.initialize(repeating: false)
     }
 
     func bonus(_ doc: Int) throws -> Double {
-        try context.bonus { c, t in
-            guard let cursor = cursors[c][t], try cursor.advance(to: doc) == doc else { return nil }
-            try cursor.positions(into: &buffers[c][t])
-            return buffers[c][t][...]
+        try context.bonus { _, _, i, positions in
+            guard let cursor = cursors[i], try cursor.with({ try $0.advance(to: doc) }) == doc else { return false }
+            try cursor.with { try $0.appendPositions(to: &positions) }
+            return true
         }
     }
 
@@ -227,10 +329,10 @@ final class SegmentProximity {
     /// documents alone tell.
     func bonus(_ doc: Int, score: Double, entry: Double) throws -> Double {
         var count = 0
-        for c in cursors.indices {
+        for c in clauseTerms.indices {
             present[c] = false
-            for cursor in cursors[c] {
-                if let cursor, try cursor.advance(to: doc) == doc {
+            for i in clauseTerms[c] {
+                if let cursor = cursors[i], try cursor.with({ try $0.advance(to: doc) }) == doc {
                     present[c] = true
                     count += 1
                     break
@@ -238,7 +340,7 @@ final class SegmentProximity {
             }
         }
         guard count >= 2 else { return 0 }
-        if count < cursors.count {
+        if count < clauseTerms.count {
             guard score + context.maximum(present: UnsafeBufferPointer(present)) >= entry else { return 0 }
         }
         return try bonus(doc)
