@@ -11,10 +11,6 @@ public final class SegmentReader: @unchecked Sendable {
     /// Sum of each field's lengths over all documents (deleted ones included).
     public let totalFieldLengths: [Int]
 
-    struct BlockRef {
-        var firstTerm: [UInt8]
-        var range: Range<Int>
-    }
 
     public struct TermInfo: Sendable, Equatable {
         public var documentFrequency: Int
@@ -38,7 +34,8 @@ public final class SegmentReader: @unchecked Sendable {
         }
     }
 
-    private let roots: [[BlockRef]]
+    /// Per field, its term blocks: their first terms and where they are.
+    private let roots: [(firstTerms: SortedKeys, ranges: [Range<Int>])]
     private let docTableOffset: Int
     private let fieldLengthsOffset: Int
     private let rootOffset: Int
@@ -47,10 +44,10 @@ public final class SegmentReader: @unchecked Sendable {
     private let packedLengths: Bool
     /// A decoded term dictionary block: its terms (ascending) and their entries, side by side.
     private final class TermBlock {
-        let terms: [[UInt8]]
+        let terms: SortedKeys
         let infos: [TermInfo]
         init(_ entries: [(term: [UInt8], info: TermInfo)]) {
-            terms = entries.map(\.term)
+            terms = SortedKeys(entries.lazy.map(\.term))
             infos = entries.map(\.info)
         }
     }
@@ -122,17 +119,17 @@ public final class SegmentReader: @unchecked Sendable {
             throw file.damaged("the document table does not fit \(documentCount) documents")
         }
         var r = BinaryReader(try file.checkedBytes(rootOffset..<rootEnd, what: "the term dictionary root"), file: path)
-        var roots: [[BlockRef]] = []
+        var roots: [(firstTerms: SortedKeys, ranges: [Range<Int>])] = []
         var totals: [Int] = []
         for _ in Field.allCases {
             totals.append(try r.count(max: Int.max))
-            var blocks: [BlockRef] = []
+            var firstTerms = SortedKeys(), ranges: [Range<Int>] = []
             for _ in 0..<(try r.count()) {
-                let first = Array(try r.stringBytes())
+                firstTerms.append(try r.stringBytes())
                 let offset = try r.count(max: size), length = try r.count(max: size)
-                blocks.append(BlockRef(firstTerm: first, range: offset..<(offset + length)))
+                ranges.append(offset..<(offset + length))
             }
-            roots.append(blocks)
+            roots.append((firstTerms, ranges))
         }
         self.roots = roots
         totalFieldLengths = totals
@@ -146,16 +143,15 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// The term's statistics and where its postings are, or nil when the segment lacks it.
     public func lookup(_ term: String, in field: Field) throws -> TermInfo? {
-        let key = Array(term.utf8)
-        let blocks = roots[Int(field.rawValue)]
+        var term = term
+        return try term.withUTF8 { try lookup(UnsafeRawBufferPointer($0), in: field) }
+    }
+
+    private func lookup(_ key: UnsafeRawBufferPointer, in field: Field) throws -> TermInfo? {
         // The last block whose first term ≤ key.
-        var low = 0, high = blocks.count
-        while low < high {
-            let mid = (low + high) / 2
-            if !key.lexicographicallyPrecedes(blocks[mid].firstTerm) { low = mid + 1 } else { high = mid }
-        }
-        guard low > 0 else { return nil }
-        let blockIndex = low - 1
+        let blocksAtMost = roots[Int(field.rawValue)].firstTerms.countNotAbove(key)
+        guard blocksAtMost > 0 else { return nil }
+        let blockIndex = blocksAtMost - 1
         let cacheKey = Int(field.rawValue) << 40 | blockIndex
         let block: TermBlock
         lock.lock()
@@ -164,24 +160,19 @@ public final class SegmentReader: @unchecked Sendable {
         if let cached {
             block = cached
         } else {
-            block = TermBlock(try decodeTermBlock(blocks[blockIndex].range))
+            block = TermBlock(try decodeTermBlock(roots[Int(field.rawValue)].ranges[blockIndex]))
             lock.lock()
             termBlocks[cacheKey] = block
             lock.unlock()
         }
-        var l = 0, h = block.terms.count
-        while l < h {
-            let mid = (l + h) / 2
-            if block.terms[mid].lexicographicallyPrecedes(key) { l = mid + 1 } else { h = mid }
-        }
-        return l < block.terms.count && block.terms[l] == key ? block.infos[l] : nil
+        return block.terms.index(of: key).map { block.infos[$0] }
     }
 
     /// Every term of a field with its statistics, ascending (for merging).
     public func terms(in field: Field) throws -> [(term: String, info: TermInfo)] {
         var result: [(String, TermInfo)] = []
-        for block in roots[Int(field.rawValue)] {
-            for entry in try decodeTermBlock(block.range) {
+        for range in roots[Int(field.rawValue)].ranges {
+            for entry in try decodeTermBlock(range) {
                 result.append((String(decoding: entry.term, as: UTF8.self), entry.info))
             }
         }
