@@ -214,7 +214,7 @@ struct MaxScoreRetrieval {
             let followersBound = followers.reduce(0.0) { $0 + $1.object.upperBound }
             let extra = proximityMaximum + followersBound
             // Deciding plans by ascending upper bound; prefix[i] = the bounds of those before i.
-            let ordered = live.filter(\.decides).sorted { $0.upperBound < $1.upperBound }.map(Borrowed.init)
+            let ordered = live.filter { $0.decides }.sorted { $0.upperBound < $1.upperBound }.map(Borrowed.init)
             guard !ordered.isEmpty else { continue }
             let everyPlan = live.map(Borrowed.init)
             // Every plan deciding and without phrases, at most one per clause (in clause order): a
@@ -265,7 +265,7 @@ struct MaxScoreRetrieval {
             /// fall short together). So the loop leapfrogs them once there are two or more: the
             /// last plan proposes, the others are looked up before anything is scored.
             var firstRequired = ordered.count
-            let bounds = ordered.map(\.object.upperBound)
+            let bounds = ordered.map { $0.object.upperBound }
             (essential, firstRequired) = Self.partition(bounds, prefix: prefix, extra: extra, entry: entry, essential: essential, firstRequired: firstRequired)
             /// Per essential plan, its next match (a buffer: the leapfrog, apart, moves it too).
             let next = UnsafeMutableBufferPointer<Int>.allocate(capacity: ordered.count)
@@ -508,7 +508,7 @@ struct MaxScoreRetrieval {
         for (s, reader) in snapshot.segmentReaders.enumerated() {
             let lengths = try Field.allCases.map { try reader.fieldLengths($0) }
             // Only plans that decide make a document match.
-            let live = try cursors(plans, segment: s, reader, lengths: lengths).compactMap { $0 }.filter(\.decides)
+            let live = try cursors(plans, segment: s, reader, lengths: lengths).compactMap { $0 }.filter { $0.decides }
             guard !live.isEmpty else { continue }
             var admits = LiveDocuments(deleted: snapshot.deletedRanges(ofSegment: s), allowed: allowed?[s])
             var next = try live.map { try $0.nextMatch(atLeast: 0) }

@@ -65,17 +65,21 @@ enum PhraseCounting {
 
     /// Occurrences of p such that term i sits at p + i for every i (positions ascending).
     static func countPhrase(_ positions: [ArraySlice<UInt32>]) -> Int {
-        var cursors = positions.map(\.startIndex)
-        var count = 0
-        outer: for start in positions[0] {
-            for i in 1..<positions.count {
-                let want = start + UInt32(i)
-                while cursors[i] < positions[i].endIndex && positions[i][cursors[i]] < want { cursors[i] += 1 }
-                guard cursors[i] < positions[i].endIndex else { break outer }
-                if positions[i][cursors[i]] != want { continue outer }
+        // (Per document of a phrase: no array for the cursors, and no key path, which Swift
+        // projects at run time.)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: positions.count) { cursors in
+            for i in positions.indices { cursors[i] = positions[i].startIndex }
+            var count = 0
+            outer: for start in positions[0] {
+                for i in 1..<positions.count {
+                    let want = start + UInt32(i)
+                    while cursors[i] < positions[i].endIndex && positions[i][cursors[i]] < want { cursors[i] += 1 }
+                    guard cursors[i] < positions[i].endIndex else { break outer }
+                    if positions[i][cursors[i]] != want { continue outer }
+                }
+                count += 1
             }
-            count += 1
+            return count
         }
-        return count
     }
 }

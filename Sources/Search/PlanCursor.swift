@@ -159,7 +159,7 @@ final class PlanCursor {
     /// How many postings its required terms have in the segment (a measure of the documents it
     /// proposes).
     var requiredPostings: Int {
-        requiredSlots.reduce(0) { $0 + ($1 >= 0 ? slots[$1].cursor._withUnsafeGuaranteedRef(\.documentFrequency) : 0) }
+        requiredSlots.reduce(0) { $0 + ($1 >= 0 ? slots[$1].cursor._withUnsafeGuaranteedRef { $0.documentFrequency } : 0) }
     }
 
     /// `nextMatch` for a plan of one term in one field.
