@@ -342,21 +342,13 @@ public final class PostingCursor {
     /// The current document's positions from its own gaps alone (its packed low bits, and the
     /// exceptions up to its last gap), appended to `buffer`.
     private func documentPositions(into buffer: inout [UInt32]) throws {
-        let first = gapStarts[index], end = gapStarts[index + 1], total = gapStarts[count]
+        let first = gapStarts[index], end = gapStarts[index + 1]
         let width = layoutWidth, base = buffer.count
         let source = positionBytes.baseAddress! + packedStart
         let packed = exceptionsStart - packedStart
         for i in first..<end { buffer.append(BitPacking.value(at: i, width: width, in: source, byteCount: packed)) }
-        var at = exceptionsStart
-        let exceptions = try positionsVarint(&at)
-        guard exceptions <= total else { throw file.damaged("positions out of range") }
-        var gap = 0
-        for _ in 0..<exceptions {
-            gap += try positionsVarint(&at)
-            let high = try positionsVarint(&at)
-            guard (gap < total) && (width < 32) && (high >> (32 - width) == 0) else { throw file.damaged("a position exception out of range") }
-            if gap >= end { break }
-            if gap >= first { buffer[base + gap - first] |= UInt32(high) << UInt32(width) }
+        try forEachException(before: end) { gap, high in
+            if gap >= first { buffer[base + gap - first] |= high }
         }
         var position: UInt32 = 0
         for i in base..<buffer.count {
@@ -370,19 +362,28 @@ public final class PostingCursor {
         let total = gapStarts[count], width = layoutWidth
         if gaps.count < total { gaps = [UInt32](repeating: 0, count: total) }
         let bytes = positionBytes
-        gaps.withUnsafeMutableBufferPointer { out in
+        try gaps.withUnsafeMutableBufferPointer { out in
             BitPacking.unpack(bytes.baseAddress! + packedStart, count: total, width: width, into: out.baseAddress!)
+            try forEachException(before: total) { gap, high in out[gap] |= high }
         }
+        positionsBlock = layoutBlock
+    }
+
+    /// Block `layoutBlock`'s exceptions in order, up to the first at or past gap `end`: each one's
+    /// gap and its high bits, shifted into place (checked against the block's gaps and width).
+    @inline(__always)
+    private func forEachException(before end: Int, _ body: (_ gap: Int, _ high: UInt32) -> Void) throws {
+        let total = gapStarts[count], width = layoutWidth
         var at = exceptionsStart
         let exceptions = try positionsVarint(&at)
         guard exceptions <= total else { throw file.damaged("positions out of range") }
-        var index = 0
+        var gap = 0
         for _ in 0..<exceptions {
-            index += try positionsVarint(&at)
+            gap += try positionsVarint(&at)
             let high = try positionsVarint(&at)
-            guard (index < total) && (width < 32) && (high >> (32 - width) == 0) else { throw file.damaged("a position exception out of range") }
-            gaps[index] |= UInt32(high) << UInt32(width)
+            guard (gap < total) && (width < 32) && (high >> (32 - width) == 0) else { throw file.damaged("a position exception out of range") }
+            if gap >= end { return }
+            body(gap, UInt32(high) << UInt32(width))
         }
-        positionsBlock = layoutBlock
     }
 }

@@ -149,7 +149,7 @@ final class ProximityContext {
     /// The bonus of one document: each clause's occurrences there (its whole phrase where it stands
     /// together, else its pieces), then `ProximityBonus.bonus`. `append(c, t, i, &positions)`
     /// appends the body positions in the document of clause c's present term t (`i`: its index
-    /// among every clause's present terms, `termIndex`) and says whether it is there.
+    /// among every clause's present terms, `terms(ofClause:)`) and says whether it is there.
     func bonus(appending append: (_ clause: Int, _ term: Int, _ index: Int, _ positions: inout [UInt32]) throws -> Bool) throws -> Double {
         // Buffers kept between documents (a query runs on one thread): nothing allocated or
         // retained per document.
@@ -223,9 +223,8 @@ final class ProximityContext {
         }
     }
 
-    /// Clause c's present term t among every clause's present terms (`bonus`'s index `i`).
-    func termIndex(_ c: Int, _ t: Int) -> Int { termBase[c] + t }
-    var termCount: Int { termBase.last.map { $0 + termCounts.last! } ?? 0 }
+    /// Clause c's present terms' indexes among every clause's present terms (`bonus`'s `index`).
+    func terms(ofClause c: Int) -> Range<Int> { termBase[c]..<(termBase[c] + termCounts[c]) }
 
     // The clauses flattened: per clause its first present term's index, their number, its phrase
     // (length 0 where it cannot stand whole: one term, or one absent from the body) as indexes
@@ -293,7 +292,7 @@ final class ListProximity {
 /// document asked.
 final class SegmentProximity {
     private let context: ProximityContext
-    /// Per present term of every clause (`ProximityContext.termIndex`): its body cursor, nil
+    /// Per present term of every clause (`ProximityContext.terms(ofClause:)`): its body cursor, nil
     /// where this segment lacks it; borrowed from `owned` (no retain per document).
     private let owned: [PostingCursor?]
     private let cursors: [Borrowed<PostingCursor>?]
@@ -308,14 +307,12 @@ final class SegmentProximity {
             }
         }
         cursors = owned.map { $0.map(Borrowed.init) }
-        clauseTerms = context.clauses.indices.map { c in
-            context.termIndex(c, 0)..<(context.termIndex(c, 0) + context.clauses[c].present.count)
-        }
+        clauseTerms = context.clauses.indices.map(context.terms(ofClause:))
         present = .allocate(capacity: context.clauses.count)
         present.initialize(repeating: false)
     }
 
-    func bonus(_ doc: Int) throws -> Double {
+    private func bonus(_ doc: Int) throws -> Double {
         try context.bonus { _, _, i, positions in
             guard let cursor = cursors[i], try cursor.with({ try $0.advance(to: doc) }) == doc else { return false }
             try cursor.with { try $0.appendPositions(to: &positions) }
