@@ -11,6 +11,8 @@ struct BatchSearch {
     var depth: Int
     /// The dictionary the index was built with (queries are analysed alike).
     var dictionary: UserDictionary = .shipped
+    /// Threads one query may use.
+    var threads = Searcher.cores
 
     struct Outcome {
         var run: Run
@@ -24,6 +26,7 @@ struct BatchSearch {
         let analyzer = try Analyzer(dictionary: dictionary)
         let parser = QueryParser(analyzer: analyzer)
         let searcher = Searcher(index: index, similarity: similarity)
+        searcher.threads = threads
         var run = Run()
         var seconds: [Double] = []
         var failures: [(String, String)] = []

@@ -61,6 +61,9 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "With --queries and --stats: timed passes over the queries; a query's latency is the median of passes 2…N.")
     var passes: Int = 5
 
+    @Option(help: "Threads one query may use (default: one per core). A query with many postings is shared among them; the results are the same with any number.")
+    var threads: Int = Searcher.cores
+
     @Argument(help: "The query.")
     var query: [String] = []
 
@@ -72,6 +75,7 @@ struct SearchCommand: ParsableCommand {
         if runOut != nil && queries == nil { throw ValidationError("--run-out needs --queries") }
         if (stats || statsJson != nil) && queries == nil { throw ValidationError("--stats needs --queries") }
         guard passes >= 1 else { throw ValidationError("--passes must be at least 1") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
@@ -96,7 +100,7 @@ struct SearchCommand: ParsableCommand {
 
     var displayOptions: SearchSession.Options {
         SearchSession.Options(
-            limit: top, explain: explain, fileGlob: fileGlob, author: author, order: sort, snippets: snippets, json: json)
+            limit: top, explain: explain, fileGlob: fileGlob, author: author, order: sort, snippets: snippets, threads: threads, json: json)
     }
 }
 
@@ -113,7 +117,7 @@ extension SearchCommand {
         let opening = DispatchTime.now()
         let index = try location.openOrBuild(quiet: true, dictionary: dictionary)
         let openSeconds = Double(DispatchTime.now().uptimeNanoseconds - opening.uptimeNanoseconds) / 1e9
-        let batch = BatchSearch(index: index, similarity: ranking.similarity, depth: top, dictionary: dictionary)
+        let batch = BatchSearch(index: index, similarity: ranking.similarity, depth: top, dictionary: dictionary, threads: threads)
         let outcome = try batch.run(queryFile)
         if stats || statsJson != nil {
             var runs = [outcome.seconds]

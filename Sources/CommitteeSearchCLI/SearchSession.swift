@@ -13,6 +13,8 @@ final class SearchSession {
         var author: String?
         var order: Searcher.Order = .score
         var snippets = 3
+        /// Threads one query may use.
+        var threads = Searcher.cores
         var json = false
         /// Shown after a page that has more: how to ask for it.
         var more: (Int) -> String = { "--offset \($0)" }
@@ -30,6 +32,7 @@ final class SearchSession {
         self.corpus = corpus
         analyzer = try Analyzer(dictionary: dictionary)
         searcher = Searcher(index: index, similarity: similarity)
+        searcher.threads = options.threads
         self.options = options
     }
 

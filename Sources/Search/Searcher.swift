@@ -25,6 +25,16 @@ public final class Searcher {
     /// Whether flat disjunctions over an on-disk index run document at a time with MaxScore
     /// (the same results; off only to compare with the exhaustive evaluator).
     public var pruning = true
+    /// How many threads a pruned search may share a query among (one per core by default), and
+    /// the fewest postings (over the query's terms and fields) for which it does: below that the
+    /// hand-over costs more than it saves. The results are the same however many.
+    public var threads = Searcher.cores
+    public var parallelPostings = 5_000
+    /// The fewest documents a thread's share of a segment may have (`SearchShares`).
+    var smallestShare = 1024
+
+    /// The cores this process may run on.
+    public static let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     private let averageFieldLengths: [Double]
     private let hasGrams: Bool
 

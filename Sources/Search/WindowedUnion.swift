@@ -38,13 +38,13 @@ struct WindowedUnion {
         marks.deallocate()
     }
 
-    /// Collects the segment's documents into `collector`. `plans` are in the score's order;
-    /// `entryLimit` turns the collector's threshold into the least score that may
-    /// still enter. Returns nil when done, or the document from which the caller goes on
+    /// Collects the segment's `documents` into `collector`. `plans` are in the score's order;
+    /// `entryLimit` turns the collector's threshold (−∞ until it holds k) into the least score
+    /// that may still enter. Returns nil when done, or the document from which the caller goes on
     /// document at a time: once a plan is *required* (the others' bounds together cannot make a
     /// document enter), leapfrogging the required plans visits far fewer documents than windows.
     func run(
-        _ plans: [Borrowed<PlanCursor>], documentCount: Int, base: Int, collector: inout TopKCollector, admits: inout LiveDocuments,
+        _ plans: [Borrowed<PlanCursor>], documents: Range<Int>, base: Int, collector: inout TopKCollector, admits: inout LiveDocuments,
         entryLimit: (Double) -> Double
     ) throws -> Int? {
         let n = plans.count
@@ -63,12 +63,12 @@ struct WindowedUnion {
         let bounds = byBound.map { plans[$0].object.upperBound }
         var prefix = [0.0]
         for bound in bounds { prefix.append(prefix[prefix.count - 1] + bound) }
-        var entry = collector.isFull ? entryLimit(collector.threshold) : -.infinity
+        var entry = entryLimit(collector.threshold)
         /// `byBound[..<split]` are non-essential, `byBound[split...]` essential (MaxScore's
         /// partition, as the general loop's); from `firstRequired` on, required.
         var split = 0, firstRequired = n
         (split, firstRequired) = MaxScoreRetrieval.partition(bounds, prefix: prefix, extra: 0, entry: entry, essential: split, firstRequired: firstRequired)
-        var start = 0
+        var start = documents.lowerBound
         while split < n {
             // (Also with one plan required, the largest, then the only essential one, for which
             // there is nothing to leapfrog: the loop was as fast or faster there, measured against
@@ -76,8 +76,8 @@ struct WindowedUnion {
             if firstRequired < n { return start }
             var first = PostingCursor.end
             for p in byBound[split...] { first = min(first, try next(p, atLeast: start)) }
-            if first == PostingCursor.end { break }
-            if collector.isFull {
+            if first >= documents.upperBound { break }
+            if entry > -.infinity {
                 // Block-max: when every plan's block there cannot reach the entry together, no
                 // document to the first block end can; go on after it.
                 let (bound, upto) = try MaxScoreRetrieval.blockBound(plans, at: first)
@@ -86,7 +86,7 @@ struct WindowedUnion {
                     continue
                 }
             }
-            let end = min(first + width, documentCount)
+            let end = min(first + width, documents.upperBound)
             // Essential plans: every posting in the window, scored and marked.
             for p in byBound[split...] {
                 let row = scores.baseAddress! + p * width
@@ -146,9 +146,11 @@ struct WindowedUnion {
                     }
                     guard possible, score >= entry, admits.contains(doc) else { continue }
                     collector.collect(DocID(base + doc), score: score)
-                    if collector.isFull { entry = entryLimit(collector.threshold) }
+                    entry = entryLimit(collector.threshold)
                 }
             }
+            // (Another thread's top k may have risen.)
+            entry = max(entry, entryLimit(collector.threshold))
             (split, firstRequired) = MaxScoreRetrieval.partition(bounds, prefix: prefix, extra: 0, entry: entry, essential: split, firstRequired: firstRequired)
             start = end
         }
